@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,17 +60,13 @@ def training_relpaths(data_dir: Path) -> list[str]:
     return [
         row["relpath"]
         for row in rows
-        if row["split"] == "train"
-        and float(row["std"]) >= BLANK_STD_THRESHOLD
-        and row["md5px"] not in test_pixels
+        if row["split"] == "train" and float(row["std"]) >= BLANK_STD_THRESHOLD and row["md5px"] not in test_pixels
     ]
 
 
 def split_relpaths(data_dir: Path, split: str) -> list[str]:
     """Every image of a test split, as the literature scores it (nothing dropped)."""
-    return sorted(
-        str(path.relative_to(data_dir)) for path in (data_dir / split).glob("*/*") if path.is_file()
-    )
+    return sorted(str(path.relative_to(data_dir)) for path in (data_dir / split).glob("*/*") if path.is_file())
 
 
 def _label_of(relpath: str) -> int:
@@ -148,7 +145,7 @@ def load_pack_split(pack: Path, split: str) -> Split:
         offsets = arrays[f"{split}_offsets"]
         labels = arrays[f"{split}_labels"]
         soft = arrays["train_soft"].astype(np.float32) if split == "train" else None
-    images = np.stack([decode_grey48(blob[a:b]) for a, b in zip(offsets[:-1], offsets[1:], strict=True)])
+    images = np.stack([decode_grey48(blob[a:b]) for a, b in itertools.pairwise(offsets)])
     return Split(images=images, labels=labels, soft=soft)
 
 

@@ -82,7 +82,9 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def soft_targets(labels: torch.Tensor, soft: torch.Tensor | None, *, ferplus_weight: float, smoothing: float) -> torch.Tensor:
+def soft_targets(
+    labels: torch.Tensor, soft: torch.Tensor | None, *, ferplus_weight: float, smoothing: float
+) -> torch.Tensor:
     """One-hot FER2013 label, optionally blended with the FER+ vote shares, then label-smoothed."""
     targets = F.one_hot(labels, NUM_CLASSES).float()
     if soft is not None and ferplus_weight > 0:
@@ -118,7 +120,9 @@ def update_ema(ema: nn.Module, model: nn.Module, decay: float) -> None:
 
 
 @torch.no_grad()
-def predict_probabilities(model: nn.Module, images: torch.Tensor, *, flip: bool, amp: bool, batch: int = 1024) -> torch.Tensor:
+def predict_probabilities(
+    model: nn.Module, images: torch.Tensor, *, flip: bool, amp: bool, batch: int = 1024
+) -> torch.Tensor:
     """Softmax over [N,48,48] uint8 images; flip=True averages with the mirrored face."""
     model.eval()
     out = []
@@ -193,8 +197,15 @@ def checkpoint_dir_for(args: argparse.Namespace) -> Path:
     return DEFAULT_CHECKPOINT_ROOT / args.out.stem
 
 
-def save_state(path: Path, model: nn.Module, ema: nn.Module, optimizer: torch.optim.Optimizer, state: TrainState,
-               generator: torch.Generator, shuffle_generator: torch.Generator) -> None:
+def save_state(
+    path: Path,
+    model: nn.Module,
+    ema: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    state: TrainState,
+    generator: torch.Generator,
+    shuffle_generator: torch.Generator,
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     torch.save(
@@ -211,8 +222,14 @@ def save_state(path: Path, model: nn.Module, ema: nn.Module, optimizer: torch.op
     tmp.replace(path)
 
 
-def load_state(path: Path, model: nn.Module, ema: nn.Module, optimizer: torch.optim.Optimizer,
-               generator: torch.Generator, shuffle_generator: torch.Generator) -> TrainState:
+def load_state(
+    path: Path,
+    model: nn.Module,
+    ema: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    generator: torch.Generator,
+    shuffle_generator: torch.Generator,
+) -> TrainState:
     saved = torch.load(path, map_location="cpu", weights_only=False)
     model.load_state_dict(saved["model"])
     ema.load_state_dict(saved["ema"])
@@ -252,8 +269,9 @@ def run(args: argparse.Namespace) -> TrainState:
     train_split = load_train(args.data)
     public = load_eval_split(args.data, "public_test")
     train = to_device(train_split, device, args.limit_train)
-    arch = ArchConfig(widths=tuple(args.widths), blocks=tuple(args.blocks), stem_width=args.stem_width,
-                      dropout=args.dropout)
+    arch = ArchConfig(
+        widths=tuple(args.widths), blocks=tuple(args.blocks), stem_width=args.stem_width, dropout=args.dropout
+    )
     model = EmotionResNet(arch).to(device).to(memory_format=torch.channels_last)
     ema = copy.deepcopy(model)
     optimizer = build_optimizer(model, args)
@@ -263,9 +281,19 @@ def run(args: argparse.Namespace) -> TrainState:
     state = TrainState()
     if state_path.is_file():
         state = load_state(state_path, model, ema, optimizer, generator, shuffle_generator)
+        if args.epochs:
+            # An explicit --epochs wins over the saved plan: that is how a finished run is extended.
+            state.total_epochs = args.epochs
         log({"event": "resumed", "from": str(state_path), "epoch": state.epoch})
-    log({"event": "start", "train_images": len(train["labels"]), "public_test": len(public), "device": str(device),
-         "params": sum(p.numel() for p in model.parameters())})
+    log(
+        {
+            "event": "start",
+            "train_images": len(train["labels"]),
+            "public_test": len(public),
+            "device": str(device),
+            "params": sum(p.numel() for p in model.parameters()),
+        }
+    )
     amp = not args.no_amp
     version = args.model_version or f"emotion-resnet-{datetime.now(UTC):%Y%m%d}-s{args.seed}"
     while state.total_epochs == 0 or state.epoch < state.total_epochs:
@@ -277,18 +305,42 @@ def run(args: argparse.Namespace) -> TrainState:
             state.total_epochs = choose_total_epochs(args, time.monotonic() - started, time.monotonic() - epoch_started)
         if metrics["accuracy_flip"] > state.best_accuracy:
             state.best_accuracy, state.best_epoch = metrics["accuracy_flip"], state.epoch
-            save_weights(args.out, ema, model_version=version, metadata={
-                "public_test_accuracy": metrics["accuracy"], "public_test_accuracy_flip": metrics["accuracy_flip"],
-                "epoch": state.epoch, "total_epochs": state.total_epochs, "train_images": len(train["labels"]),
-                "recipe": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-            })
+            save_weights(
+                args.out,
+                ema,
+                model_version=version,
+                metadata={
+                    "public_test_accuracy": metrics["accuracy"],
+                    "public_test_accuracy_flip": metrics["accuracy_flip"],
+                    "epoch": state.epoch,
+                    "total_epochs": state.total_epochs,
+                    "train_images": len(train["labels"]),
+                    "recipe": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+                },
+            )
         if state.epoch % args.state_every == 0 or state.epoch == state.total_epochs:
             save_state(state_path, model, ema, optimizer, state, generator, shuffle_generator)
-        log({"epoch": state.epoch, "of": state.total_epochs, "loss": round(loss, 4), "train_acc": round(train_acc, 4),
-             "public_acc": round(metrics["accuracy"], 4), "public_acc_flip": round(metrics["accuracy_flip"], 4),
-             "lr": round(optimizer.param_groups[0]["lr"], 5), "seconds": round(time.monotonic() - epoch_started, 1)})
-    log({"event": "done", "best_epoch": state.best_epoch, "best_public_acc_flip": state.best_accuracy,
-         "weights": str(args.out), "minutes": round((time.monotonic() - started) / 60, 1)})
+        log(
+            {
+                "epoch": state.epoch,
+                "of": state.total_epochs,
+                "loss": round(loss, 4),
+                "train_acc": round(train_acc, 4),
+                "public_acc": round(metrics["accuracy"], 4),
+                "public_acc_flip": round(metrics["accuracy_flip"], 4),
+                "lr": round(optimizer.param_groups[0]["lr"], 5),
+                "seconds": round(time.monotonic() - epoch_started, 1),
+            }
+        )
+    log(
+        {
+            "event": "done",
+            "best_epoch": state.best_epoch,
+            "best_public_acc_flip": state.best_accuracy,
+            "weights": str(args.out),
+            "minutes": round((time.monotonic() - started) / 60, 1),
+        }
+    )
     return state
 
 

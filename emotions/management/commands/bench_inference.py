@@ -1,0 +1,69 @@
+"""manage.py bench_inference [--images DIR] [--size 1280x960] [--n 200]
+
+Prints one JSON line. Figures go to docs/BENCHMARKS.md, not into unit tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import cv2
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from emotions.ml.bench import (
+    photos_from_folder,
+    random_faces,
+    rss_mb,
+    synthetic_selfies,
+    time_batch_classification,
+    time_pipeline,
+)
+from emotions.ml.model import WeightsError
+from emotions.ml.predictor import get_predictor
+
+SAMPLE_FACES_DIR = settings.BASE_DIR / "tests" / "fixtures" / "faces"
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{2,5})x(\d{2,5})", text.strip().lower())
+    if not match:
+        raise CommandError(f"--size must look like 1280x960, got {text!r}", returncode=2)
+    return int(match[1]), int(match[2])
+
+
+class Command(BaseCommand):
+    help = "Time the production inference path on one thread and print one JSON line."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--images", type=Path, default=None, help="folder of photos (default: synthetic selfies)")
+        parser.add_argument("--size", default="1280x960", help="size of the synthetic selfies")
+        parser.add_argument("--n", type=int, default=200, help="number of photos to time")
+
+    def handle(self, *args: object, **options: object) -> None:
+        n = int(options["n"])  # type: ignore[arg-type]
+        if n <= 0:
+            raise CommandError("--n must be positive", returncode=2)
+        size = parse_size(str(options["size"]))
+        cv2.setNumThreads(1)  # one core, as a worker process gets
+        try:
+            predictor = get_predictor(settings.EMOTION_MODEL_PATH, threads=1)
+        except WeightsError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        face_files = sorted(SAMPLE_FACES_DIR.glob("*.jpg"))
+        try:
+            photos = (
+                photos_from_folder(options["images"], n)
+                if options["images"]
+                else synthetic_selfies(face_files, size, n)
+            )  # type: ignore[arg-type]
+        except (ValueError, OSError) as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        result = {"n": n, "size": "x".join(map(str, size)) if not options["images"] else "as-is", "threads": 1}
+        result.update(time_pipeline(predictor, photos))
+        result.update(time_batch_classification(predictor, random_faces(face_files, 256)))
+        result["rss_mb"] = rss_mb()
+        result["model_version"] = predictor.model_version
+        self.stdout.write(json.dumps(result))
