@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,24 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PATIENT)
     # Daily aggregates and reminders are computed in the person's own time zone.
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Stored on the account (not only in the browser's cookie) so that channels without a
+    # browser, such as the Telegram bot and e-mails, can speak the person's language.
+    # Empty means "not chosen": follow the browser. No `choices` here, so that adding a
+    # language to settings.LANGUAGES needs no migration; forms and services validate it.
+    language = models.CharField(_("preferred language"), max_length=16, blank=True, default="")
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # E-mail identifies a person across channels and for password resets: two accounts
+            # differing only in letter case would be the same inbox. Accounts created without
+            # an e-mail (admin, bot) stay allowed, hence the condition.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("A user with that email address already exists."),
+            ),
+        ]
 
     @property
     def is_patient(self) -> bool:

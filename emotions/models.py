@@ -1,0 +1,163 @@
+"""Emotion assessments: one row per photo a person sends, whatever the channel."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from emotions.ml.labels import CLASSES
+
+# Display names for the model's class names. The keys are the stored values (and the
+# JSON keys of `probabilities`), so they must stay equal to emotions.ml.labels.CLASSES.
+EMOTION_NAMES: dict[str, Any] = {
+    "angry": pgettext_lazy("emotion", "Angry"),
+    "disgust": pgettext_lazy("emotion", "Disgust"),
+    "fear": pgettext_lazy("emotion", "Fear"),
+    "happy": pgettext_lazy("emotion", "Happy"),
+    "sad": pgettext_lazy("emotion", "Sad"),
+    "surprise": pgettext_lazy("emotion", "Surprise"),
+    "neutral": pgettext_lazy("emotion", "Neutral"),
+}
+assert tuple(EMOTION_NAMES) == CLASSES, "EMOTION_NAMES must follow the model's class order"
+
+RETAKE_HINT = _("Face the camera in good light, with your whole face in the frame and no sunglasses.")
+
+# What the person reads for each error code. Kept lazy so that a page shows the message in
+# the reader's language, whatever language the worker wrote `error` in.
+ERROR_MESSAGES: dict[str, Any] = {
+    "no_face": format_lazy("{} {}", _("We could not find a face in this photo."), RETAKE_HINT),
+    "too_dark": format_lazy("{} {}", _("The photo is too dark to find a face."), RETAKE_HINT),
+    "photo_missing": _("The photo was lost before it could be analysed. Please send it again."),
+    "model_unavailable": _("The emotion model is not available right now. Please try again later."),
+    "analysis_error": _("Something went wrong while analysing this photo. Please try again later."),
+    "timed_out": _("The analysis took too long and was stopped. Please send the photo again."),
+}
+
+
+def photo_upload_to(instance: PhotoAssessment, filename: str) -> str:
+    # A random name: the original file name can carry a person's name or a date, and
+    # sequential names would let anyone who sees one URL guess the others.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"photos/{uuid.uuid4().hex}.{suffix}"
+
+
+class PhotoAssessment(models.Model):
+    """The emotion estimated on one face photo.
+
+    The raw photo lives only until the worker has analysed it (unless retention is
+    configured); what stays is the prediction, which is what the dynamics pages need.
+    """
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web page")
+        TELEGRAM = "telegram", _("Telegram")
+        API = "api", _("Mobile app")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being analysed")
+        DONE = "done", _("Done")
+        NO_FACE = "no_face", _("No face found")
+        FAILED = "failed", _("Failed")
+
+    class Valence(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
+
+    class ErrorCode(models.TextChoices):
+        NO_FACE = "no_face", _("No face found")
+        TOO_DARK = "too_dark", _("Too dark")
+        PHOTO_MISSING = "photo_missing", _("Photo missing")
+        MODEL_UNAVAILABLE = "model_unavailable", _("Model unavailable")
+        ANALYSIS_ERROR = "analysis_error", _("Analysis error")
+        TIMED_OUT = "timed_out", _("Timed out")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="photo_assessments",
+        verbose_name=_("user"),
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.WEB)
+    # When the person took (or sent) the photo; the charts bucket by this, not by
+    # created_at, so that a backlog processed late still lands on the right day.
+    captured_at = models.DateTimeField(_("captured at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    analyzed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+
+    probabilities = models.JSONField(_("probabilities"), null=True, blank=True)
+    label = models.CharField(_("emotion"), max_length=16, blank=True, choices=list(EMOTION_NAMES.items()))
+    valence = models.CharField(_("valence"), max_length=16, blank=True, choices=Valence.choices)
+    negativity = models.FloatField(_("negativity"), null=True, blank=True)
+    face_box = models.JSONField(_("face box"), null=True, blank=True)
+    faces_found = models.PositiveSmallIntegerField(_("faces found"), default=0)
+    model_version = models.CharField(_("model version"), max_length=64, blank=True)
+
+    photo = models.FileField(_("photo"), upload_to=photo_upload_to, null=True, blank=True, max_length=200)
+    photo_delete_after = models.DateTimeField(_("delete photo after"), null=True, blank=True)
+
+    # `error` is the message shown to the person, in the words of the moment it was written;
+    # `error_code` lets pages show it again in the reader's own language; `error_detail` is
+    # the technical reason, for staff only (an exception text can reveal internals).
+    error = models.TextField(_("message"), blank=True)
+    error_code = models.CharField(_("error code"), max_length=32, blank=True, choices=ErrorCode.choices)
+    error_detail = models.TextField(_("technical detail"), blank=True)
+
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("photo assessment")
+        verbose_name_plural = _("photo assessments")
+        ordering = ("-captured_at", "-id")
+        indexes = [
+            models.Index(fields=["user", "captured_at"], name="emotions_pa_user_captured"),
+            # The retention purge looks only at rows whose photo still waits for deletion.
+            models.Index(
+                fields=["photo_delete_after"],
+                name="emotions_pa_photo_delete",
+                condition=models.Q(photo_delete_after__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(negativity__isnull=True) | models.Q(negativity__gte=0, negativity__lte=1),
+                name="emotions_pa_negativity_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.user_id} {self.status} {self.captured_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def label_display(self) -> str:
+        return str(EMOTION_NAMES.get(self.label, self.label))
+
+    def user_message(self) -> str:
+        """The message for the person, in the current language when its code is known."""
+        message = ERROR_MESSAGES.get(self.error_code)
+        return str(message) if message is not None else self.error
+
+    @property
+    def negativity_percent(self) -> int | None:
+        return None if self.negativity is None else round(self.negativity * 100)
+
+    def probability_rows(self) -> list[tuple[str, str, float, int]]:
+        """(class name, display name, probability, whole percent) in the model's class order."""
+        probabilities = self.probabilities or {}
+        rows = []
+        for name in CLASSES:
+            probability = float(probabilities.get(name, 0.0))
+            rows.append((name, str(EMOTION_NAMES[name]), probability, round(probability * 100)))
+        return rows

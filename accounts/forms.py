@@ -1,0 +1,92 @@
+"""Web forms for accounts: they validate input and hand it to services; they never save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .selectors import user_email_taken
+from .services import EMAIL_TAKEN_MESSAGE
+from .validators import LANGUAGE_INVALID_MESSAGE, TIMEZONE_INVALID_MESSAGE, timezone_names
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(timezone_names())]
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    # Each language is named in itself, so someone stuck in the wrong language still finds theirs.
+    own_names = [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    return [("", _("Same as the browser")), *own_names]
+
+
+class SignUpForm(UserCreationForm):
+    """Username, e-mail, role and a password checked by AUTH_PASSWORD_VALIDATORS.
+
+    UserCreationForm brings the case-insensitive username check, the password pair and the
+    validators (run against the would-be user, so a password like the username is refused).
+    """
+
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "role")
+        widgets = {"role": forms.RadioSelect}
+        labels = {"role": _("Account type")}
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if user_email_taken(email=email):
+            raise ValidationError(EMAIL_TAKEN_MESSAGE, code="unique")
+        return email
+
+
+class ProfileForm(forms.Form):
+    """What a person may change about themselves. A plain Form, so a rejected POST never touches request.user."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_timezone_choices,
+        error_messages={"invalid_choice": TIMEZONE_INVALID_MESSAGE},
+        help_text=_("Days and weeks on your charts start at midnight in this time zone."),
+    )
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=_language_choices,
+        required=False,
+        error_messages={"invalid_choice": LANGUAGE_INVALID_MESSAGE},
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        self.user = user
+        # FormView always passes `initial` (empty by default): merge into it rather than setdefault.
+        current = {
+            "first_name": user.first_name,
+            "email": user.email,
+            "timezone": user.timezone,
+            "language": user.language,
+        }
+        kwargs["initial"] = {**current, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if user_email_taken(email=email, exclude_user_id=self.user.pk):
+            raise ValidationError(EMAIL_TAKEN_MESSAGE, code="unique")
+        return email

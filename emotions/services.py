@@ -1,0 +1,484 @@
+"""Writes for the emotions app: photo validation, assessments and their analysis.
+
+Every entry channel (web page, REST API, Telegram bot) goes through the same two
+calls: `photo_validate(data=...)` then `assessment_create(...)`. The worker calls
+`assessment_analyze(...)`. Nothing here imports torch at module level: the model is
+loaded lazily inside the worker (emotions.ml imports torch).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import IO, TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat, floatformat
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from emotions.models import ERROR_MESSAGES, PhotoAssessment
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from emotions.ml.predictor import FaceAnalysis
+
+logger = logging.getLogger(__name__)
+
+ANALYZE_TASK = "emotions.tasks.analyze_assessment"
+# Mean grey level (0..255) under which a photo without a face is reported as too dark.
+DARK_BRIGHTNESS = 40.0
+# A pending row older than this has lost its task (worker killed, broker lost it, all
+# retries spent): the stale sweep fails it, so that nobody watches a spinner forever.
+# Well above the broker's retry cycle (Q_CLUSTER timeout 120 s, retry 300 s, 3 attempts).
+ANALYSIS_STALE_AFTER = timedelta(hours=1)
+JPEG_QUALITY = 92
+
+# What people may upload. Pillow names some phone JPEGs (a main image followed by
+# previews) "MPO" after opening them as JPEG; they are JPEG files to the person who took them.
+ALLOWED_FORMATS_TEXT = "JPEG, PNG, WebP"
+_PILLOW_FORMATS = ("JPEG", "PNG", "WEBP")
+
+# Formats we recognise only to name them in the refusal. Pillow is not asked to open
+# them at all: fewer decoders see untrusted bytes.
+_FOREIGN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"%PDF", "PDF"),
+)
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+
+
+# --- photo validation ------------------------------------------------------------
+
+
+class PhotoRejected(Exception):
+    """An upload we will not analyse; `message` is translated and meant for the person."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ValidatedPhoto:
+    """A decoded, oriented photo re-encoded as a JPEG without any metadata.
+
+    Re-encoding drops EXIF (GPS position, device serials, capture time) and anything
+    appended to the file; orientation is applied to the pixels first, so the face is
+    upright for the detector without the EXIF tag.
+    """
+
+    content: bytes = field(repr=False)
+    width: int
+    height: int
+    original_format: str
+
+    content_type: ClassVar[str] = "image/jpeg"
+    extension: ClassVar[str] = "jpg"
+
+    def open_image(self) -> Image.Image:
+        return Image.open(io.BytesIO(self.content))
+
+
+def photo_validate(*, data: bytes | IO[bytes]) -> ValidatedPhoto:
+    """Check an upload and return it cleaned; raise PhotoRejected with a message otherwise.
+
+    `data` is the raw bytes or a binary file object (a Django UploadedFile, an open
+    file, a BytesIO), so the web form, the REST API and the Telegram bot share it.
+    """
+    raw = _read_capped(data)
+    if not raw:
+        raise PhotoRejected("empty", _("The file is empty. Please choose a photo."))
+    foreign = _foreign_format(raw)
+    if foreign:
+        raise PhotoRejected(
+            "unsupported_format",
+            _("%(format)s files are not supported. Please send a photo in one of these formats: %(allowed)s.")
+            % {"format": foreign, "allowed": ALLOWED_FORMATS_TEXT},
+        )
+
+    image = _decode(raw)
+    original_format = "JPEG" if image.format == "MPO" else str(image.format)
+    image = _oriented(image)
+    width, height = image.size
+    if min(width, height) < settings.PHOTO_MIN_SIDE:
+        raise PhotoRejected(
+            "too_small",
+            _(
+                "The image is too small (%(width)s x %(height)s pixels). "
+                "Please send a photo at least %(min_side)s pixels on each side."
+            )
+            % {"width": width, "height": height, "min_side": settings.PHOTO_MIN_SIDE},
+        )
+    return ValidatedPhoto(content=_encode_jpeg(image), width=width, height=height, original_format=original_format)
+
+
+def _too_large() -> PhotoRejected:
+    return PhotoRejected(
+        "too_large",
+        _("The file is larger than %(limit)s. Please send a smaller photo.")
+        % {"limit": filesizeformat(settings.PHOTO_MAX_BYTES)},
+    )
+
+
+def _too_many_pixels() -> PhotoRejected:
+    return PhotoRejected(
+        "too_many_pixels",
+        _("The image has too many pixels. Please send a photo of at most %(megapixels)s megapixels.")
+        # floatformat -2: "40" for the default cap, "0.04" for a tiny one, in the reader's locale.
+        % {"megapixels": floatformat(settings.PHOTO_MAX_PIXELS / 1_000_000, -2)},
+    )
+
+
+def _read_capped(data: bytes | IO[bytes]) -> bytes:
+    """The upload's bytes, refusing anything over PHOTO_MAX_BYTES before it is decoded."""
+    limit = settings.PHOTO_MAX_BYTES
+    if isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+    else:
+        # An UploadedFile knows its size already: refuse without reading a byte.
+        size = getattr(data, "size", None)
+        if isinstance(size, int) and size > limit:
+            raise _too_large()
+        if hasattr(data, "seek"):
+            # A stream that cannot seek is read from where it is.
+            with contextlib.suppress(OSError, ValueError):
+                data.seek(0)
+        # One byte over the limit is enough to know it is too large, whatever the rest.
+        raw = data.read(limit + 1) or b""
+    if len(raw) > limit:
+        raise _too_large()
+    return raw
+
+
+def _foreign_format(raw: bytes) -> str | None:
+    for signature, name in _FOREIGN_SIGNATURES:
+        if raw.startswith(signature):
+            return name
+    if raw[4:8] == b"ftyp":
+        brand = raw[8:12]
+        if brand in _AVIF_BRANDS:
+            return "AVIF"
+        if brand in _HEIF_BRANDS:
+            return "HEIC"
+    return None
+
+
+def _decode(raw: bytes) -> Image.Image:
+    not_readable = PhotoRejected(
+        "not_an_image",
+        _("This file is not a picture we can read. Please send a photo in one of these formats: %(allowed)s.")
+        % {"allowed": ALLOWED_FORMATS_TEXT},
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its own limit and twice that; a warning here
+            # is still a bomb, and decoding it would take the memory it warns about.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw), formats=_PILLOW_FORMATS)
+            width, height = image.size
+            # Checked from the header, before the pixels are decoded.
+            if width * height > settings.PHOTO_MAX_PIXELS:
+                raise _too_many_pixels()
+            # open() reads only the header; load() decodes everything, which is what
+            # finds a truncated or corrupt file.
+            image.load()
+    except PhotoRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except UnidentifiedImageError:
+        raise not_readable from None
+    except Exception as exc:
+        # Pillow's decoders raise a wide range of errors on malformed input (OSError,
+        # SyntaxError, ValueError, struct.error, ...): to the person they are all one thing.
+        logger.info("photo rejected as damaged: %r", exc)
+        raise PhotoRejected(
+            "damaged",
+            _("The image file is damaged or incomplete. Please send the photo again."),
+        ) from None
+    return image
+
+
+def _oriented(image: Image.Image) -> Image.Image:
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception as exc:
+        # A malformed EXIF block should not cost the person their photo: keep the pixels as stored.
+        logger.info("ignoring unreadable EXIF orientation: %r", exc)
+        return image
+
+
+def _encode_jpeg(image: Image.Image) -> bytes:
+    if image.mode not in ("RGB", "L"):
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            rgba = image.convert("RGBA")
+            # Transparent areas become white, as most viewers show them; black would darken the photo.
+            background = Image.new("RGB", rgba.size, (255, 255, 255))
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            image = background
+        else:
+            image = image.convert("RGB")
+    # Pillow carries `info` (EXIF, ICC, XMP, comments) across conversions and writes some of
+    # it back on save; an empty dict makes sure nothing but pixels leaves this function.
+    image.info = {}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+# --- assessments ---------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    user: User,
+    photo: ValidatedPhoto,
+    source: str = PhotoAssessment.Source.WEB,
+    captured_at: datetime | None = None,
+    hook: str | None = None,
+) -> PhotoAssessment:
+    """A `pending` assessment with its photo; the analysis is queued once the row is committed.
+
+    `hook` is a django-q2 hook ("module.function") run after the analysis with the task
+    (its result is the assessment id): how a channel such as the Telegram bot hears
+    that the result is ready without this app knowing about the channel.
+    """
+    assessment = PhotoAssessment(
+        user=user,
+        source=source,
+        captured_at=captured_at or timezone.now(),
+        status=PhotoAssessment.Status.PENDING,
+    )
+    # Validate before the file is written, so a refused row leaves nothing on disk.
+    assessment.full_clean()
+    assessment.photo.save(f"upload.{photo.extension}", ContentFile(photo.content), save=False)
+    try:
+        assessment.save()
+    except BaseException:
+        assessment.photo.delete(save=False)
+        raise
+    # on_commit: a worker that picked the task up before the commit would not find the row.
+    transaction.on_commit(partial(_enqueue_analysis, assessment_id=assessment.pk, hook=hook))
+    return assessment
+
+
+def _enqueue_analysis(*, assessment_id: int, hook: str | None) -> None:
+    from django_q.tasks import async_task
+
+    options: dict[str, str] = {"group": "emotions.analyze"}
+    if hook:
+        options["hook"] = hook
+    try:
+        async_task(ANALYZE_TASK, assessment_id, **options)
+    except Exception:
+        # The row is committed and the person is already being answered; a broker
+        # outage must not turn that into an error page. The stale sweep fails the row
+        # with a message if no task ever picks it up.
+        logger.exception("could not enqueue the analysis of assessment %s", assessment_id)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    code: str
+    detail: str
+
+
+def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
+    """Run the model on a pending assessment and store the outcome; idempotent.
+
+    A row that is gone returns None; a row that is no longer pending is returned
+    unchanged, so a retried or duplicated task changes nothing. Every outcome ends
+    the row in done / no_face / failed: a row never stays pending because of an error.
+    """
+    with transaction.atomic():
+        assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
+        if assessment is None or assessment.status != PhotoAssessment.Status.PENDING:
+            return assessment
+        photo_name = assessment.photo.name if assessment.photo else ""
+
+    # The model runs outside any transaction: loading it can take seconds the first
+    # time, and on SQLite an open write transaction would block every upload meanwhile.
+    outcome = _run_model(photo_name)
+
+    with transaction.atomic():
+        assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
+        # Re-checked under the lock: a concurrent run may have finished first.
+        if assessment is None or assessment.status != PhotoAssessment.Status.PENDING:
+            return assessment
+        if isinstance(outcome, _Failure):
+            _assessment_mark_failed(assessment, code=outcome.code, detail=outcome.detail)
+        else:
+            _assessment_store_analysis(assessment, outcome)
+        _photo_release(assessment)
+        assessment.full_clean()
+        assessment.save()
+    return assessment
+
+
+def _run_model(photo_name: str) -> FaceAnalysis | _Failure:
+    if not photo_name:
+        return _Failure(PhotoAssessment.ErrorCode.PHOTO_MISSING, "the assessment has no stored photo")
+    try:
+        # Imported here: emotions.ml.model imports torch, which Django must not load at start-up.
+        from emotions.ml.model import WeightsError
+        from emotions.ml.predictor import get_predictor
+    except Exception as exc:
+        logger.exception("cannot import the emotion model")
+        return _Failure(PhotoAssessment.ErrorCode.MODEL_UNAVAILABLE, repr(exc))
+    try:
+        predictor = get_predictor(settings.EMOTION_MODEL_PATH)
+    except WeightsError as exc:
+        logger.error("emotion model weights unusable: %s", exc)
+        return _Failure(PhotoAssessment.ErrorCode.MODEL_UNAVAILABLE, repr(exc))
+    except Exception as exc:
+        logger.exception("cannot load the emotion model")
+        return _Failure(PhotoAssessment.ErrorCode.MODEL_UNAVAILABLE, repr(exc))
+    storage = PhotoAssessment._meta.get_field("photo").storage
+    try:
+        with storage.open(photo_name, "rb") as stored:
+            encoded = stored.read()
+        # From the encoded bytes: the predictor decodes the JPEG at a reduced scale,
+        # several times cheaper than a full decode; boxes come back in full-size pixels.
+        return predictor.analyze_file(encoded)
+    except FileNotFoundError as exc:
+        return _Failure(PhotoAssessment.ErrorCode.PHOTO_MISSING, repr(exc))
+    except Exception as exc:
+        logger.exception("analysis of %s failed", photo_name)
+        return _Failure(PhotoAssessment.ErrorCode.ANALYSIS_ERROR, repr(exc))
+
+
+def _message_for(assessment: PhotoAssessment, code: str) -> str:
+    # Written in the person's own language where they chose one; pages re-translate from
+    # the code anyway, this text is what the API, the bot and the admin see.
+    language = getattr(assessment.user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return str(ERROR_MESSAGES[code])
+
+
+def _assessment_store_analysis(assessment: PhotoAssessment, analysis: FaceAnalysis) -> None:
+    assessment.analyzed_at = timezone.now()
+    assessment.faces_found = analysis.faces_found
+    assessment.model_version = analysis.model_version[:64]
+    if analysis.faces_found == 0 or analysis.label is None or analysis.probabilities is None:
+        code = (
+            PhotoAssessment.ErrorCode.TOO_DARK
+            if analysis.brightness < DARK_BRIGHTNESS
+            else PhotoAssessment.ErrorCode.NO_FACE
+        )
+        assessment.status = PhotoAssessment.Status.NO_FACE
+        assessment.error_code = code
+        assessment.error = _message_for(assessment, code)
+        return
+    assessment.status = PhotoAssessment.Status.DONE
+    assessment.probabilities = {name: float(value) for name, value in analysis.probabilities.items()}
+    assessment.label = analysis.label
+    assessment.valence = analysis.valence or ""
+    # Rounding in the model can push a sum of probabilities a hair past 1.
+    assessment.negativity = min(1.0, max(0.0, float(analysis.negativity or 0.0)))
+    assessment.face_box = list(analysis.face_box) if analysis.face_box else None
+    assessment.error = assessment.error_code = assessment.error_detail = ""
+
+
+def _assessment_mark_failed(assessment: PhotoAssessment, *, code: str, detail: str) -> None:
+    assessment.analyzed_at = timezone.now()
+    assessment.status = PhotoAssessment.Status.FAILED
+    assessment.error_code = code
+    assessment.error = _message_for(assessment, code)
+    assessment.error_detail = detail[:2000]
+
+
+def _photo_release(assessment: PhotoAssessment) -> None:
+    """Apply the retention rule to an assessment whose analysis is over (saved by the caller)."""
+    if not assessment.photo:
+        return
+    days = settings.PHOTO_RETENTION_DAYS
+    if days > 0:
+        assessment.photo_delete_after = timezone.now() + timedelta(days=days)
+        return
+    _photo_forget(assessment)
+
+
+def _photo_forget(assessment: PhotoAssessment) -> None:
+    name = assessment.photo.name
+    storage = assessment.photo.storage
+    assessment.photo = None
+    assessment.photo_delete_after = None
+    # After the commit: a rolled-back transaction must not leave a row pointing to a deleted file.
+    transaction.on_commit(partial(_storage_delete, storage, name))
+
+
+def _storage_delete(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.warning("could not delete photo file %s", name, exc_info=True)
+
+
+def photo_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the raw photos whose retention period is over; returns how many were deleted."""
+    now = now or timezone.now()
+    due = PhotoAssessment.objects.filter(photo_delete_after__lte=now).values_list("pk", flat=True)
+    return _each_locked(list(due), lambda a: a.photo_delete_after is not None and a.photo_delete_after <= now, _purge)
+
+
+def _purge(assessment: PhotoAssessment) -> None:
+    if assessment.photo:
+        _photo_forget(assessment)
+    assessment.photo_delete_after = None
+
+
+def assessment_fail_stale(*, older_than: timedelta = ANALYSIS_STALE_AFTER, now: datetime | None = None) -> int:
+    """Fail the assessments still pending long after their upload; returns how many."""
+    cutoff = (now or timezone.now()) - older_than
+    stale = PhotoAssessment.objects.filter(status=PhotoAssessment.Status.PENDING, created_at__lt=cutoff)
+
+    def fail(assessment: PhotoAssessment) -> None:
+        _assessment_mark_failed(
+            assessment,
+            code=PhotoAssessment.ErrorCode.TIMED_OUT,
+            detail=f"still pending at the stale sweep (created {assessment.created_at.isoformat()})",
+        )
+        _photo_release(assessment)
+
+    return _each_locked(
+        list(stale.values_list("pk", flat=True)),
+        lambda a: a.status == PhotoAssessment.Status.PENDING,
+        fail,
+    )
+
+
+def _each_locked(
+    ids: list[int],
+    still_applies: Callable[[PhotoAssessment], bool],
+    change: Callable[[PhotoAssessment], None],
+) -> int:
+    """Apply `change` to each row in its own short transaction, re-checked under the row lock."""
+    changed = 0
+    for pk in ids:
+        with transaction.atomic():
+            assessment = PhotoAssessment.objects.select_for_update().filter(pk=pk).first()
+            if assessment is None or not still_applies(assessment):
+                continue
+            change(assessment)
+            assessment.full_clean()
+            assessment.save()
+            changed += 1
+    return changed

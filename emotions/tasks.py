@@ -1,0 +1,28 @@
+"""django-q2 tasks: thin wrappers that take ids and call services.
+
+The worker imports this module by the dotted names given to async_task and to the
+schedules (emotions/migrations/0002_schedules.py); renaming a function breaks them.
+"""
+
+from __future__ import annotations
+
+from emotions import services
+from emotions.models import PhotoAssessment
+
+
+def analyze_assessment(assessment_id: int) -> int | None:
+    """Analyse one uploaded photo. Returns the id (hooks read it from task.result), None if the row is gone."""
+    if not PhotoAssessment.objects.filter(pk=assessment_id).exists():
+        return None  # erased between upload and analysis: nothing to do
+    services.assessment_analyze(assessment_id=assessment_id)
+    return assessment_id
+
+
+def purge_expired_photos() -> int:
+    """Daily: delete raw photos whose retention period (PHOTO_RETENTION_DAYS) is over."""
+    return services.photo_purge_expired()
+
+
+def fail_stale_assessments() -> int:
+    """Hourly: end the assessments whose analysis task was lost, with a message for the person."""
+    return services.assessment_fail_stale()

@@ -1,0 +1,116 @@
+/* Dashboard charts. Data comes from the page's json_script block (no inline script, CSP-friendly);
+   every chart has the same numbers in a <details> table next to it for screen readers. */
+(function () {
+  "use strict";
+
+  var dataNode = document.getElementById("dashboard-data");
+  if (!dataNode || typeof window.Chart === "undefined") {
+    return; // the tables still show the data
+  }
+  var data = JSON.parse(dataNode.textContent);
+  var lang = document.documentElement.lang || undefined;
+  var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var animation = reducedMotion ? false : { duration: 400 };
+
+  // Colours by class, in the model's order: negative ones warm, positive green, neutral grey-blue.
+  var CLASS_COLOURS = {
+    angry: "#c0392b",
+    disgust: "#8e5a2b",
+    fear: "#9b59b6",
+    happy: "#1e8449",
+    sad: "#2f6fde",
+    surprise: "#d4ac0d",
+    neutral: "#7f8c9d"
+  };
+
+  function dayLabel(iso) {
+    // Parsed as a calendar day, not an instant: "2025-03-01" must not shift with the browser's zone.
+    var parts = iso.split("-").map(Number);
+    var date = new Date(parts[0], parts[1] - 1, parts[2]);
+    return new Intl.DateTimeFormat(lang, { month: "short", day: "numeric" }).format(date);
+  }
+
+  function drawNegativeShare() {
+    var canvas = document.getElementById("negative-share-chart");
+    if (!canvas) {
+      return;
+    }
+    var daily = data.daily;
+    new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: daily.days.map(dayLabel),
+        datasets: [{
+          // The trend: the share over the trailing week, drawn as a line.
+          label: canvas.dataset.rollingLabel,
+          data: daily.rolling_share,
+          borderColor: "#c0392b",
+          backgroundColor: "rgba(192, 57, 43, 0.12)",
+          fill: true,
+          tension: 0.3,
+          pointRadius: 0,
+          spanGaps: true
+        }, {
+          // Each day on its own: points only, they jump with one or two photos a day.
+          label: canvas.dataset.datasetLabel,
+          data: daily.negative_share,
+          borderColor: "rgba(127, 140, 157, 0.9)",
+          backgroundColor: "rgba(127, 140, 157, 0.6)",
+          showLine: false,
+          pointRadius: daily.days.length > 120 ? 1.5 : 3
+        }]
+      },
+      options: {
+        animation: animation,
+        maintainAspectRatio: false,
+        scales: {
+          y: { min: 0, max: 100, title: { display: true, text: canvas.dataset.axisLabel } },
+          x: { ticks: { autoSkip: true, maxTicksLimit: 12 } }
+        },
+        plugins: {
+          legend: { display: true, position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: function (ctx) {
+                var text = ctx.dataset.label + ": " + ctx.formattedValue + " %";
+                if (ctx.datasetIndex === 1) {
+                  text += " (" + canvas.dataset.countLabel + ": " + daily.totals[ctx.dataIndex] + ")";
+                }
+                return text;
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  function drawMix() {
+    var canvas = document.getElementById("emotion-mix-chart");
+    if (!canvas) {
+      return;
+    }
+    var mix = data.mix;
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: mix.names,
+        datasets: [{
+          label: canvas.dataset.datasetLabel,
+          data: mix.counts,
+          backgroundColor: mix.labels.map(function (label) { return CLASS_COLOURS[label] || "#7f8c9d"; })
+        }]
+      },
+      options: {
+        animation: animation,
+        maintainAspectRatio: false,
+        indexAxis: "y",
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+        plugins: { legend: { display: false } }
+      }
+    });
+  }
+
+  drawNegativeShare();
+  drawMix();
+})();
