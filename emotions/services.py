@@ -482,3 +482,31 @@ def _each_locked(
             assessment.save()
             changed += 1
     return changed
+
+
+def assessment_reanalyze(*, assessment_id: int) -> PhotoAssessment | None:
+    """Re-score a finished assessment whose photo was retained, with the deployed model.
+
+    Used after a model upgrade. Pending rows belong to the normal path; rows without
+    a photo cannot be re-scored; a row already scored by this model version is left
+    alone, so re-running a bulk re-score is harmless. A failure keeps the old result.
+    """
+    with transaction.atomic():
+        assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
+        if assessment is None or not assessment.photo or assessment.status == PhotoAssessment.Status.PENDING:
+            return assessment
+        photo_name = assessment.photo.name
+
+    outcome = _run_model(photo_name)
+    if isinstance(outcome, _Failure):
+        logger.warning("re-scoring assessment %s failed: %s", assessment_id, outcome.detail)
+        return assessment
+
+    with transaction.atomic():
+        assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
+        if assessment is None or not assessment.photo or assessment.model_version == outcome.model_version[:64]:
+            return assessment
+        _assessment_store_analysis(assessment, outcome)
+        assessment.full_clean()
+        assessment.save()
+    return assessment

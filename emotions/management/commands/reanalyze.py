@@ -1,0 +1,43 @@
+"""manage.py reanalyze: re-score retained photos after a new model version lands.
+
+Each assessment keeps the model version that produced it; only rows scored by
+another version, whose raw photo is still retained, are re-scored.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from emotions.ml.model import WeightsError
+from emotions.ml.predictor import get_predictor
+from emotions.models import PhotoAssessment
+from emotions.services import assessment_reanalyze
+
+
+class Command(BaseCommand):
+    help = "Re-score assessments whose photos were retained with the deployed emotion model."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="only count what would be re-scored")
+
+    def handle(self, *args: object, **options: object) -> None:
+        try:
+            version = get_predictor(settings.EMOTION_MODEL_PATH).model_version[:64]
+        except WeightsError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        ids = list(
+            PhotoAssessment.objects.exclude(photo="")
+            .exclude(photo__isnull=True)
+            .exclude(status=PhotoAssessment.Status.PENDING)
+            .exclude(model_version=version)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if options["dry_run"]:
+            self.stdout.write(f"{len(ids)} assessments would be re-scored with {version}")
+            return
+        changed = sum(
+            1 for pk in ids if (row := assessment_reanalyze(assessment_id=pk)) and row.model_version == version
+        )
+        self.stdout.write(f"re-scored {changed} of {len(ids)} assessments with {version}")
