@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
 from tests.factories import DEFAULT_PASSWORD, PsychologistFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Run every test in the default language.
+
+    LocaleMiddleware activates the browser's language for the thread and nothing switches it
+    back after the response: without this, a test client sent with a Russian cookie or
+    Accept-Language would make later tests (calling services directly) read Russian messages.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
