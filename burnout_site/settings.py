@@ -33,7 +33,8 @@ _load_dotenv(Path(os.environ.get("ENV_FILE", BASE_DIR / ".env")))
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # Empty counts as unset, as in env_bool/env_int: a blank line copied from .env.example keeps the default.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -52,7 +53,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
 
 # --- core ---------------------------------------------------------------------
@@ -210,7 +211,9 @@ PHOTO_MIN_SIDE = env_int("PHOTO_MIN_SIDE", 48)
 PHOTO_RETENTION_DAYS = env_int("PHOTO_RETENTION_DAYS", 0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
-EMOTION_MODEL_PATH = Path(env_str("EMOTION_MODEL_PATH", str(BASE_DIR / "emotions" / "ml" / "weights" / "emotion_resnet.pt")))
+EMOTION_MODEL_PATH = Path(
+    env_str("EMOTION_MODEL_PATH", str(BASE_DIR / "emotions" / "ml" / "weights" / "emotion_resnet.pt"))
+)
 
 # --- security -----------------------------------------------------------------
 

@@ -11,9 +11,15 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-1f9c2b")
 os.environ.setdefault("Q_SYNC", "1")
 
-from .settings import *  # noqa: E402,F403
-from .settings import BASE_DIR, STORAGES  # noqa: E402
+from .settings import *  # noqa: F403
+from .settings import BASE_DIR, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"
+
+# Tests never run collectstatic, so STATIC_ROOT usually does not exist: let WhiteNoise look
+# files up per request through the staticfiles finders instead of scanning STATIC_ROOT at
+# start-up (which warns "No directory at: .../staticfiles/" for every test client).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

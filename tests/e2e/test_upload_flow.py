@@ -107,8 +107,11 @@ def _wait_for_http(url: str, server: subprocess.Popen[bytes], timeout: float = 3
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
     """A migrated SQLite file, a web server and a django-q2 cluster on it; both stopped at the end."""
+    # The stack runs on its own SQLite file and ORM broker even when the suite itself
+    # runs on PostgreSQL + Redis: it must never write into the shared test database.
+    inherited = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "tests.e2e.settings",  # burnout_site.test_settings + a private MEDIA_ROOT
         "E2E_MEDIA_ROOT": str(tmp_path / "media"),
         "SQLITE_PATH": str(tmp_path / "e2e.sqlite3"),
