@@ -90,3 +90,47 @@ class ProfileForm(forms.Form):
         if user_email_taken(email=email, exclude_user_id=self.user.pk):
             raise ValidationError(EMAIL_TAKEN_MESSAGE, code="unique")
         return email
+
+
+class PsychologistProfileForm(forms.Form):
+    licence_number = forms.CharField(label=_("Licence number"), max_length=64)
+    issuing_body = forms.CharField(
+        label=_("Issuing body"),
+        max_length=200,
+        help_text=_("The authority or professional association that issued the licence."),
+    )
+    country = forms.CharField(label=_("Country"), max_length=64)
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits your authenticator app shows.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class CareCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your psychologist's code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class AliasForm(forms.Form):
+    alias = forms.CharField(
+        label=_("Alias"),
+        max_length=150,
+        required=False,
+        help_text=_("How this person appears in your list; leave empty to show their name."),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import secrets
+import uuid
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,3 +48,296 @@ class User(AbstractUser):
     @property
     def is_psychologist(self) -> bool:
         return self.role == self.Role.PSYCHOLOGIST
+
+    @property
+    def display_name(self) -> str:
+        """How other people see this person: the full name when given, the username otherwise."""
+        return self.get_full_name() or self.username
+
+
+# --- consent ----------------------------------------------------------------------------------------------------
+
+
+class ConsentKind(models.TextChoices):
+    PROCESSING = "processing", _("Processing of face photos and emotion data")
+    SHARING = "sharing", _("Sharing with a psychologist")
+    RESEARCH = "research", _("Use of anonymised data for research")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web page")
+    TELEGRAM = "telegram", _("Telegram")
+    API = "api", _("Mobile app")
+
+
+class ConsentDocument(models.Model):
+    """One version of the text a person agrees to for one purpose.
+
+    A new wording is a new row with a higher version, never an edit of a published one: a consent
+    event must keep pointing at the words the person actually read.
+    """
+
+    kind = models.CharField(_("purpose"), max_length=16, choices=ConsentKind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text (English)"))
+    text_ru = models.TextField(_("text (Russian)"), blank=True)
+    effective_at = models.DateTimeField(_("effective from"), default=timezone.now)
+    published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent document")
+        verbose_name_plural = _("consent documents")
+        ordering = ("kind", "-version")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="accounts_consentdoc_kind_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+    def text_for(self, language: str | None) -> str:
+        """The wording in the reader's language, English when that translation is missing."""
+        if (language or "").startswith("ru") and self.text_ru.strip():
+            return self.text_ru
+        return self.text
+
+
+class ConsentEvent(models.Model):
+    """One grant or withdrawal. Append-only: the history is the evidence, so rows are never changed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_events", verbose_name=_("user")
+    )
+    # PROTECT: a document people agreed to cannot disappear from under their consent.
+    document = models.ForeignKey(
+        ConsentDocument, on_delete=models.PROTECT, related_name="events", verbose_name=_("document")
+    )
+    granted = models.BooleanField(_("granted"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    # Sharing consent is given to one psychologist: the link it opened or closed.
+    care_link = models.ForeignKey(
+        "CareLink",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consent_events",
+        verbose_name=_("care link"),
+    )
+
+    class Meta:
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        ordering = ("-at", "-id")
+        indexes = [models.Index(fields=["user", "at"], name="accounts_consentevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'grant' if self.granted else 'withdraw'} {self.document}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ConsentEventImmutable(_("Consent events cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        # Only the erasure of the whole account removes them (a cascade, which does not call this).
+        raise ConsentEventImmutable(_("Consent events cannot be deleted."))
+
+
+class ConsentEventImmutable(Exception):
+    pass
+
+
+# --- psychologists and care links --------------------------------------------------------------------------
+
+
+# No 0/O, 1/I/L: the code is read out over the phone and typed from paper.
+PSYCHOLOGIST_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+PSYCHOLOGIST_CODE_LENGTH = 8
+
+
+def psychologist_code_generate() -> str:
+    return "".join(secrets.choice(PSYCHOLOGIST_CODE_ALPHABET) for _i in range(PSYCHOLOGIST_CODE_LENGTH))
+
+
+class PsychologistProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="psychologist_profile",
+        verbose_name=_("psychologist"),
+    )
+    licence_number = models.CharField(_("licence number"), max_length=64)
+    issuing_body = models.CharField(_("issuing body"), max_length=200)
+    country = models.CharField(_("country"), max_length=64)
+    # Random, not derived from the id or the name: knowing one code must not lead to another.
+    code = models.CharField(_("sharing code"), max_length=16, unique=True, default=psychologist_code_generate)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("psychologist profile")
+        verbose_name_plural = _("psychologist profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.licence_number})"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class CareLink(models.Model):
+    """A patient's data shared with one psychologist: access exists only while the status is active."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        REVOKED = "revoked", _("Revoked by the patient")
+        ENDED = "ended", _("Ended by the psychologist")
+
+    class EndedBy(models.TextChoices):
+        PATIENT = "patient", _("Patient")
+        PSYCHOLOGIST = "psychologist", _("Psychologist")
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="care_links_as_patient",
+        verbose_name=_("patient"),
+    )
+    psychologist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="care_links_as_psychologist",
+        verbose_name=_("psychologist"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.CharField(_("ended by"), max_length=16, choices=EndedBy.choices, blank=True)
+    # What the psychologist calls this person in the portal, when not their account name.
+    alias = models.CharField(_("alias"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("care link")
+        verbose_name_plural = _("care links")
+        ordering = ("-granted_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "psychologist"],
+                condition=models.Q(status="active"),
+                name="accounts_carelink_one_active",
+                violation_error_message=_("You already share your data with this psychologist."),
+            ),
+        ]
+        indexes = [models.Index(fields=["psychologist", "status"], name="accounts_carelink_psy_status")]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} → {self.psychologist_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+# --- audit ---------------------------------------------------------------------------------------------------
+
+
+class AuditEvent(models.Model):
+    """Who did what to whose data. Never names people in `detail`: erasure only clears the two links."""
+
+    class Action(models.TextChoices):
+        PORTAL_LIST_VIEW = "portal_list_view", _("Saw you in their patient list")
+        PORTAL_DETAIL_VIEW = "portal_detail_view", _("Opened your charts")
+        API_READ = "api_read", _("Read your data through the API")
+        CONSENT_GRANTED = "consent_granted", _("Consent given")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+        CARE_LINK_CREATED = "care_link_created", _("Sharing started")
+        CARE_LINK_REVOKED = "care_link_revoked", _("Sharing revoked")
+        CARE_LINK_ENDED = "care_link_ended", _("Sharing ended by the psychologist")
+        EXPORT_REQUESTED = "export_requested", _("Data export requested")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Data export downloaded")
+        ACCOUNT_ERASED = "account_erased", _("Account erased")
+        PSYCHOLOGIST_VERIFIED = "psychologist_verified", _("Psychologist verified")
+        OTP_DEVICE_CONFIRMED = "otp_device_confirmed", _("Two-factor authentication set up")
+
+    # The clinician reads a person sees on their privacy page.
+    CLINICIAN_READS = (Action.PORTAL_LIST_VIEW, Action.PORTAL_DETAIL_VIEW, Action.API_READ)
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events_as_actor",
+        verbose_name=_("actor"),
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events_as_subject",
+        verbose_name=_("whose data"),
+    )
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ("-at", "-id")
+        indexes = [
+            models.Index(fields=["subject_user", "at"], name="accounts_audit_subject_at"),
+            models.Index(fields=["actor", "at"], name="accounts_audit_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_id} → {self.subject_user_id}"
+
+
+# --- export ------------------------------------------------------------------------------------------------
+
+
+def export_upload_to(instance: DataExport, filename: str) -> str:
+    # Random: the file sits in storage until it expires, and must not be found by guessing.
+    return f"exports/{uuid.uuid4().hex}.zip"
+
+
+class DataExport(models.Model):
+    """A zip of everything we hold about a person, built by a task and downloadable until it expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports", verbose_name=_("user")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=export_upload_to, null=True, blank=True, max_length=200)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"export #{self.pk} of {self.user_id} ({self.status})"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from .models import User
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import (
+    AuditEvent,
+    CareLink,
+    ConsentDocument,
+    ConsentEvent,
+    ConsentKind,
+    DataExport,
+    PsychologistProfile,
+    User,
+)
 
 
 def user_username_taken(*, username: str, exclude_user_id: int | None = None) -> bool:
@@ -25,3 +39,145 @@ def user_email_taken(*, email: str, exclude_user_id: int | None = None) -> bool:
     if exclude_user_id is not None:
         qs = qs.exclude(pk=exclude_user_id)
     return qs.exists()
+
+
+# --- consent ---------------------------------------------------------------------------------------------
+
+
+def consent_current_document(*, kind: str) -> ConsentDocument | None:
+    """The version of a purpose's text people must accept now: the newest published one already in effect."""
+    return (
+        ConsentDocument.objects.filter(kind=kind, published=True, effective_at__lte=timezone.now())
+        .order_by("-effective_at", "-version")
+        .first()
+    )
+
+
+def consent_latest_event(*, user: User, kind: str) -> ConsentEvent | None:
+    return (
+        ConsentEvent.objects.filter(user=user, document__kind=kind)
+        .select_related("document")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def consent_is_active(*, user: User, kind: str, any_version: bool = False) -> bool:
+    """Whether the person's latest decision for this purpose is a grant of the current document.
+
+    `any_version=True` asks only whether they have not withdrawn: what the worker checks for an
+    upload accepted under an older version. For sharing, consent is per psychologist and the
+    care link's status is what grants access; this answers only "did they last grant or withdraw".
+    """
+    if not getattr(user, "pk", None):
+        return False
+    event = consent_latest_event(user=user, kind=kind)
+    if event is None or not event.granted:
+        return False
+    if any_version:
+        return True
+    current = consent_current_document(kind=kind)
+    return current is not None and event.document_id == current.pk
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    kind: str
+    label: str
+    current: ConsentDocument | None
+    latest: ConsentEvent | None
+    active: bool
+
+    @property
+    def outdated(self) -> bool:
+        """Granted, but for a version older than the current one: the person is asked again."""
+        return bool(self.latest and self.latest.granted and not self.active)
+
+
+# The purposes a person grants or withdraws on the privacy page; sharing is given per psychologist.
+PRIVACY_PAGE_KINDS = (ConsentKind.PROCESSING, ConsentKind.RESEARCH)
+
+
+def consent_overview(*, user: User) -> list[ConsentStatus]:
+    statuses = []
+    for kind in PRIVACY_PAGE_KINDS:
+        latest = consent_latest_event(user=user, kind=kind)
+        current = consent_current_document(kind=kind)
+        active = bool(latest and latest.granted and current and latest.document_id == current.pk)
+        statuses.append(ConsentStatus(kind=kind, label=str(kind.label), current=current, latest=latest, active=active))
+    return statuses
+
+
+def consent_event_list(*, user: User) -> QuerySet[ConsentEvent]:
+    return (
+        ConsentEvent.objects.filter(user=user)
+        .select_related("document", "care_link__psychologist")
+        .order_by("-at", "-id")
+    )
+
+
+# --- psychologists and care links ---------------------------------------------------------------------------
+
+
+def psychologist_profile_of(*, user: User) -> PsychologistProfile | None:
+    return PsychologistProfile.objects.filter(user=user).first()
+
+
+def psychologist_by_code(*, code: str) -> PsychologistProfile | None:
+    """A verified psychologist with this sharing code; codes are matched whatever the case and spaces."""
+    normalized = "".join(code.split()).upper()
+    if not normalized:
+        return None
+    return (
+        PsychologistProfile.objects.filter(
+            code=normalized, verified_at__isnull=False, user__is_active=True, user__role=User.Role.PSYCHOLOGIST
+        )
+        .select_related("user")
+        .first()
+    )
+
+
+def care_links_of_patient(*, patient: User) -> QuerySet[CareLink]:
+    return (
+        CareLink.objects.filter(patient=patient)
+        .select_related("psychologist__psychologist_profile")
+        .order_by("-granted_at", "-id")
+    )
+
+
+def care_link_active(*, patient: User, psychologist: User) -> CareLink | None:
+    return CareLink.objects.filter(patient=patient, psychologist=psychologist, status=CareLink.Status.ACTIVE).first()
+
+
+def care_active_links_of_psychologist(*, psychologist: User) -> QuerySet[CareLink]:
+    """The only door to patient data in the portal: active links of this psychologist."""
+    return CareLink.objects.filter(psychologist=psychologist, status=CareLink.Status.ACTIVE)
+
+
+def care_patients_of_psychologist(*, psychologist: User) -> QuerySet[User]:
+    """Patients this psychologist may see now. Views look ids up here, so any other id is a 404."""
+    return User.objects.filter(
+        care_links_as_patient__psychologist=psychologist,
+        care_links_as_patient__status=CareLink.Status.ACTIVE,
+    ).distinct()
+
+
+# --- audit and export ----------------------------------------------------------------------------------------
+
+
+def audit_clinician_reads_of(*, user: User, limit: int = 100) -> list[AuditEvent]:
+    """Who looked at this person's data, newest first, for their privacy page."""
+    return list(
+        AuditEvent.objects.filter(subject_user=user, action__in=AuditEvent.CLINICIAN_READS)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def data_export_list(*, user: User, limit: int = 5) -> list[DataExport]:
+    return list(DataExport.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+
+
+def data_export_get(*, user: User, export_id: int) -> DataExport | None:
+    """One of the person's own exports; anyone else's id is simply not found."""
+    return DataExport.objects.filter(user=user, pk=export_id).first()

@@ -15,4 +15,21 @@ urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/consent/<slug:kind>/", views.consent, name="consent"),
+    path("privacy/consent/<slug:kind>/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
+    path("privacy/export/", views.export_request, name="export_request"),
+    path("privacy/export/<str:token>/", views.export_download, name="export_download"),
+    path("delete/", views.account_delete, name="delete"),
+    path("psychologist/", views.psychologist_profile, name="psychologist_profile"),
+    path("psychologist/pending/", views.psychologist_pending, name="psychologist_pending"),
+    path("two-factor/setup/", views.otp_setup, name="otp_setup"),
+    path("two-factor/verify/", views.otp_verify, name="otp_verify"),
+]
+
+# Mounted at /care/ (namespace "care"): a patient's psychologists and the invite links they share.
+care_urlpatterns = [
+    path("", views.care_index, name="index"),
+    path("invite/<str:code>/", views.care_invite, name="invite"),
+    path("links/<int:pk>/revoke/", views.care_revoke, name="revoke"),
 ]

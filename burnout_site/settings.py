@@ -8,6 +8,7 @@ REDIS_URL to the Redis broker for scale-out. `.env.example` lists every variable
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -78,7 +79,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",  # device tokens for the REST API, stored hashed
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "emotions",
     "telegram_bridge",
@@ -92,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -233,9 +240,29 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- REST framework -------------------------------------------------------------
 
+# The API itself lives in burnout_site/api_urls.py and burnout_site/api/ (docs/api.md).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Device token first: its WWW-Authenticate header is what turns a missing login into a 401.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "burnout_site.api.authentication.DeviceTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "burnout_site.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "burnout_site.api.schema.ApiAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["burnout_site.api.throttles.ScopedThrottle"],
+    # Per client (user, or IP address when anonymous) and per scope; counted in the default cache.
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env_str("API_THROTTLE_AUTH", "10/min"),
+        "upload": env_str("API_THROTTLE_UPLOAD", "30/min"),
+        "export": env_str("API_THROTTLE_EXPORT", "5/hour"),
+    },
 }
 
 # --- logging --------------------------------------------------------------------
@@ -246,4 +273,50 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# --- care and privacy (accounts) ---------------------------------------------------
+
+# The portal compares a patient's share of negative photos over the last N days with the N days before.
+PORTAL_WINDOW_DAYS = env_int("PORTAL_WINDOW_DAYS", 14)
+# Flag a patient when the share reaches this percentage over at least that many analysed photos...
+PORTAL_FLAG_NEGATIVE_PERCENT = env_int("PORTAL_FLAG_NEGATIVE_PERCENT", 60)
+PORTAL_FLAG_MIN_ASSESSMENTS = env_int("PORTAL_FLAG_MIN_ASSESSMENTS", 5)
+# ...or when it rose by at least this many percentage points against the previous window.
+PORTAL_FLAG_RISE_PERCENT = env_int("PORTAL_FLAG_RISE_PERCENT", 20)
+# Hours a "Download my data" link works after the archive is built.
+EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
+# Shown as the account's issuer in authenticator apps (psychologists must use two-factor authentication).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Burnout detector")
+
+# --- REST API for mobile clients (burnout_site/api, docs/api.md) ------------------------------------------
+
+REST_KNOX = {
+    # Days a device token lives without use; every use (at most once a minute) pushes the expiry back.
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30)),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Burnout detector API",
+    "DESCRIPTION": (
+        "REST API for the mobile app: send face photos, read their analysis and the dynamics, manage "
+        'consents, sharing and your data. Every error is `{"error": {"code", "message", "fields"}}`. '
+        "See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Separate request and response components: an upload's `image` is binary only on the way in.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "emotions.models.PhotoAssessment.Status",
+        "CareLinkStatusEnum": "accounts.models.CareLink.Status",
+        "ExportStatusEnum": "accounts.models.DataExport.Status",
+    },
 }

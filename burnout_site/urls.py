@@ -6,10 +6,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.urls import care_urlpatterns
+from emotions.urls import portal_urlpatterns
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("burnout_site.api_urls")),  # REST API, schema and docs: docs/api.md
     path("accounts/", include("accounts.urls")),
+    path("care/", include((care_urlpatterns, "care"))),
+    path("portal/", include((portal_urlpatterns, "portal"))),
     path("", include("emotions.urls")),
 ]

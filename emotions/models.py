@@ -38,6 +38,7 @@ ERROR_MESSAGES: dict[str, Any] = {
     "model_unavailable": _("The emotion model is not available right now. Please try again later."),
     "analysis_error": _("Something went wrong while analysing this photo. Please try again later."),
     "timed_out": _("The analysis took too long and was stopped. Please send the photo again."),
+    "consent_withdrawn": _("This photo was not analysed because you withdrew your consent to processing."),
 }
 
 
@@ -78,6 +79,7 @@ class PhotoAssessment(models.Model):
         MODEL_UNAVAILABLE = "model_unavailable", _("Model unavailable")
         ANALYSIS_ERROR = "analysis_error", _("Analysis error")
         TIMED_OUT = "timed_out", _("Timed out")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -27,6 +27,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accounts.models import ConsentKind
+from accounts.selectors import consent_is_active
+from accounts.services import consent_require, task_queue_forget
 from emotions.models import ERROR_MESSAGES, PhotoAssessment
 
 if TYPE_CHECKING:
@@ -260,7 +263,11 @@ def assessment_create(
     `hook` is a django-q2 hook ("module.function") run after the analysis with the task
     (its result is the assessment id): how a channel such as the Telegram bot hears
     that the result is ready without this app knowing about the channel.
+
+    Raises accounts.services.ConsentRequired, before anything is written, unless the person has
+    accepted the current processing consent: every channel goes through here, so none can skip it.
     """
+    consent_require(user=user, kind=ConsentKind.PROCESSING)
     assessment = PhotoAssessment(
         user=user,
         source=source,
@@ -309,8 +316,16 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
     the row in done / no_face / failed: a row never stays pending because of an error.
     """
     with transaction.atomic():
-        assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
+        assessment = PhotoAssessment.objects.select_for_update().select_related("user").filter(pk=assessment_id).first()
         if assessment is None or assessment.status != PhotoAssessment.Status.PENDING:
+            return assessment
+        # Consent may have been withdrawn between the upload and now (the withdrawal fails pending
+        # rows itself; this covers a task that was already past that point). Any accepted version
+        # counts: the photo was sent under it, and only a withdrawal stops its analysis.
+        if not consent_is_active(user=assessment.user, kind=ConsentKind.PROCESSING, any_version=True):
+            _assessment_stop_for_withdrawal(assessment)
+            assessment.full_clean()
+            assessment.save()
             return assessment
         photo_name = assessment.photo.name if assessment.photo else ""
 
@@ -510,3 +525,75 @@ def assessment_reanalyze(*, assessment_id: int) -> PhotoAssessment | None:
         assessment.full_clean()
         assessment.save()
     return assessment
+
+
+# --- consent withdrawal and personal data (registered in emotions.apps) -----------------------------------
+
+
+def _assessment_stop_for_withdrawal(assessment: PhotoAssessment) -> None:
+    _assessment_mark_failed(
+        assessment,
+        code=PhotoAssessment.ErrorCode.CONSENT_WITHDRAWN,
+        detail="processing consent withdrawn before the analysis",
+    )
+    if assessment.photo:
+        # Whatever the retention setting: without consent we keep no raw photo.
+        _photo_forget(assessment)
+
+
+def assessment_stop_for_user(*, user: User) -> int:
+    """On withdrawal of processing consent: fail the pending analyses and drop every retained photo.
+
+    The results already computed stay (the person may still export them, or erase them with the account).
+    """
+    pending = list(
+        PhotoAssessment.objects.filter(user=user, status=PhotoAssessment.Status.PENDING).values_list("pk", flat=True)
+    )
+    stopped = _each_locked(
+        pending, lambda a: a.status == PhotoAssessment.Status.PENDING, _assessment_stop_for_withdrawal
+    )
+    retained = list(
+        PhotoAssessment.objects.filter(user=user)
+        .exclude(photo="")
+        .exclude(photo__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    _each_locked(retained, lambda a: bool(a.photo), _purge)
+    task_queue_forget(func=ANALYZE_TASK, ids=pending)
+    return stopped
+
+
+def assessment_export_rows(user: User) -> list[dict[str, object]]:
+    return [
+        {
+            "id": row.pk,
+            "source": row.source,
+            "captured_at": row.captured_at,
+            "status": row.status,
+            "label": row.label,
+            "valence": row.valence,
+            "negativity": row.negativity,
+            "probabilities": row.probabilities,
+            "faces_found": row.faces_found,
+            "face_box": row.face_box,
+            "model_version": row.model_version,
+            "error": row.user_message(),
+            "photo_retained": bool(row.photo),
+        }
+        for row in PhotoAssessment.objects.filter(user=user).order_by("captured_at", "id")
+    ]
+
+
+def assessment_export_files(user: User) -> list[tuple[str, object]]:
+    rows = PhotoAssessment.objects.filter(user=user).exclude(photo="").exclude(photo__isnull=True)
+    return [(f"{row.pk}.{row.photo.name.rsplit('.', 1)[-1]}", row.photo) for row in rows]
+
+
+def assessment_erase_for_user(user: User) -> None:
+    """Erasure: every assessment of the person, its photo file and its queued or recorded analysis task."""
+    rows = list(PhotoAssessment.objects.filter(user=user).only("id", "photo"))
+    task_queue_forget(func=ANALYZE_TASK, ids=[row.pk for row in rows])
+    for row in rows:
+        if row.photo:
+            transaction.on_commit(partial(_storage_delete, row.photo.storage, row.photo.name))
+    PhotoAssessment.objects.filter(user=user).delete()

@@ -14,3 +14,11 @@ urlpatterns = [
     path("photos/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("photos/<int:pk>/status/", views.assessment_status, name="assessment_status"),
 ]
+
+# Mounted at /portal/ (namespace "portal"): the psychologist's view of the patients who share with them.
+portal_urlpatterns = [
+    path("", views.portal_patients, name="patients"),
+    path("patients/<int:patient_id>/", views.portal_patient_detail, name="patient_detail"),
+    path("patients/<int:patient_id>/alias/", views.portal_patient_alias, name="patient_alias"),
+    path("patients/<int:patient_id>/end/", views.portal_end_link, name="end_link"),
+]

@@ -1,15 +1,33 @@
-"""Pages of the emotions app: upload, one assessment, the dashboard. Thin: forms, services, selectors."""
+"""Pages of the emotions app: upload, one assessment, the dashboard, and the psychologist's portal (read-only)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import portal_access_required
+from accounts.forms import AliasForm
+from accounts.models import AuditEvent, ConsentKind
+from accounts.selectors import care_active_links_of_psychologist, care_patients_of_psychologist, consent_is_active
+from accounts.services import (
+    CONSENT_REQUIRED_MESSAGE,
+    ConsentRequired,
+    audit_record,
+    audit_record_many,
+    care_link_end,
+    care_link_set_alias,
+)
 from emotions import selectors
 from emotions.forms import PhotoUploadForm
 from emotions.models import PhotoAssessment
@@ -20,17 +38,37 @@ from emotions.services import assessment_create
 POLL_SECONDS = 2
 
 
+def _consent_first(request: HttpRequest, *, status: int | None = None) -> HttpResponse:
+    """Send the person to read and accept the processing consent, then back to the upload page."""
+    url = reverse("accounts:consent", args=[ConsentKind.PROCESSING])
+    query = urlencode({"next": reverse("emotions:upload")})
+    if status is None:
+        return redirect(f"{url}?{query}")
+    # A POST without consent (a form left open across a withdrawal): refuse and say why, nothing stored.
+    return render(
+        request,
+        "emotions/consent_required.html",
+        {"message": CONSENT_REQUIRED_MESSAGE, "consent_url": f"{url}?{query}"},
+        status=status,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
+    if not consent_is_active(user=request.user, kind=ConsentKind.PROCESSING):
+        return _consent_first(request, status=403 if request.method == "POST" else None)
     if request.method == "POST":
         form = PhotoUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            assessment = assessment_create(
-                user=request.user,
-                photo=form.cleaned_data["photo"],
-                source=PhotoAssessment.Source.WEB,
-            )
+            try:
+                assessment = assessment_create(
+                    user=request.user,
+                    photo=form.cleaned_data["photo"],
+                    source=PhotoAssessment.Source.WEB,
+                )
+            except ConsentRequired:
+                return _consent_first(request, status=403)
             return redirect("emotions:assessment_detail", pk=assessment.pk)
         # 400 and the form again: a rejected photo is the person's input, never a server error.
         return render(request, "emotions/upload.html", {"form": form}, status=400)
@@ -60,11 +98,8 @@ def assessment_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"id": assessment.pk, "status": assessment.status, "pending": assessment.is_pending})
 
 
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    days = _period_from(request.GET.get("days"))
+def _dynamics_context(user: Any, days: int) -> dict[str, Any]:
+    """What templates/emotions/_dynamics.html draws for one person: the dashboard and the portal share it."""
     context: dict[str, Any] = {
         "days": days,
         "periods": selectors.DASHBOARD_PERIODS,
@@ -83,6 +118,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "chart_data": _chart_data(buckets, mix),
             }
         )
+    return context
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = _dynamics_context(request.user, _period_from(request.GET.get("days")))
     return render(request, "emotions/dashboard.html", context)
 
 
@@ -115,3 +157,87 @@ def _chart_data(buckets: list[selectors.DayBucket], mix: list[selectors.ClassSha
             "counts": [item.count for item in mix],
         },
     }
+
+
+# --- the psychologist's portal: everything goes through the active care links -------------------------------
+
+
+@portal_access_required
+@require_GET
+@never_cache
+def portal_patients(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "flag")
+    if sort not in selectors.PORTAL_SORTS:
+        sort = "flag"
+    rows = selectors.portal_patient_rows(psychologist=request.user, sort=sort)
+    # Each patient listed had their summary read: one audit line per person, in one INSERT.
+    audit_record_many(
+        actor=request.user,
+        subject_user_ids=[row.patient_id for row in rows],
+        action=AuditEvent.Action.PORTAL_LIST_VIEW,
+    )
+    context = {
+        "rows": rows,
+        "sort": sort,
+        "sorts": selectors.PORTAL_SORTS,
+        "profile": request.psychologist_profile,
+        "window_days": settings.PORTAL_WINDOW_DAYS,
+    }
+    return render(request, "portal/patients.html", context)
+
+
+def _patient_of(request: HttpRequest, patient_id: int) -> Any:
+    # Looked up among this psychologist's active patients only: any other id, an old one or one whose
+    # link was revoked is a 404, so ids do not even reveal who uses the product.
+    return get_object_or_404(care_patients_of_psychologist(psychologist=request.user), pk=patient_id)
+
+
+@portal_access_required
+@require_GET
+@never_cache
+def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient_of(request, patient_id)
+    link = care_active_links_of_psychologist(psychologist=request.user).get(patient=patient)
+    days = _period_from(request.GET.get("days"))
+    audit_record(
+        actor=request.user, subject_user=patient, action=AuditEvent.Action.PORTAL_DETAIL_VIEW, detail={"days": days}
+    )
+    context = _dynamics_context(patient, days)
+    context.update(
+        {
+            "patient": patient,
+            "link": link,
+            "patient_name": link.alias or patient.display_name,
+            "alias_form": AliasForm(initial={"alias": link.alias}),
+            "read_only": True,
+        }
+    )
+    return render(request, "portal/patient_detail.html", context)
+
+
+@portal_access_required
+@require_POST
+def portal_patient_alias(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient_of(request, patient_id)
+    link = care_active_links_of_psychologist(psychologist=request.user).get(patient=patient)
+    form = AliasForm(request.POST)
+    if form.is_valid():
+        try:
+            care_link_set_alias(link=link, psychologist=request.user, alias=form.cleaned_data["alias"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("The alias has been saved."))
+    else:
+        messages.error(request, _("The alias is too long."))
+    return redirect("portal:patient_detail", patient_id=patient.pk)
+
+
+@portal_access_required
+@require_POST
+def portal_end_link(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient_of(request, patient_id)
+    link = care_active_links_of_psychologist(psychologist=request.user).get(patient=patient)
+    care_link_end(link=link, psychologist=request.user)
+    messages.success(request, _("You no longer have access to this person's data."))
+    return redirect("portal:patients")

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from accounts.models import User
-from tests.factories import DEFAULT_PASSWORD, PsychologistFactory, UserFactory
+from accounts.models import CareLink, User
+from accounts.services import care_link_create
+from tests.factories import DEFAULT_PASSWORD, PsychologistFactory, PsychologistProfileFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +34,11 @@ def password() -> str:
 
 @pytest.fixture
 def user(db: None) -> User:
-    """A patient."""
-    return UserFactory()
+    """A patient who has accepted the current processing consent, as anyone sending photos has.
+
+    Tests of the consent rules themselves start from `UserFactory()`, which has none.
+    """
+    return UserFactory(consents=["processing"])
 
 
 @pytest.fixture
@@ -56,3 +60,39 @@ def psychologist_client(psychologist: User) -> Client:
     client = Client()
     client.force_login(psychologist)
     return client
+
+
+def portal_client_for(psychologist: User) -> Client:
+    """A client logged in as a psychologist who has passed two-factor authentication in this session.
+
+    The device is marked verified in the session the way django_otp.login does; the real code entry
+    is tested in tests/accounts/test_two_factor.py (a TOTP code can be used only once per 30 s).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=psychologist, confirmed=True).first() or TOTPDevice.objects.create(
+        user=psychologist, name="test", confirmed=True
+    )
+    client = Client()
+    client.force_login(psychologist)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def verified_psychologist(db: None) -> User:
+    """A psychologist whose licence an admin has verified."""
+    return PsychologistProfileFactory().user
+
+
+@pytest.fixture
+def portal_client(verified_psychologist: User) -> Client:
+    return portal_client_for(verified_psychologist)
+
+
+def link_patient(patient: User, psychologist: User) -> CareLink:
+    """Share `patient`'s data with `psychologist` through the real service (consent event included)."""
+    return care_link_create(patient=patient, code=psychologist.psychologist_profile.code)

@@ -33,15 +33,23 @@ def test_signup_page_renders(client: Client) -> None:
 
 
 def test_signup_creates_user_logs_in_and_redirects_to_dashboard(client: Client) -> None:
-    response = client.post(SIGNUP_URL, _payload())
+    response = client.post(SIGNUP_URL, _payload(role=User.Role.PATIENT))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("emotions:dashboard")
     user = User.objects.get(username="anna")
     assert user.email == "anna@example.com"
-    assert user.role == User.Role.PSYCHOLOGIST
+    assert user.role == User.Role.PATIENT
     assert user.check_password(STRONG_PASSWORD)
     assert get_user(client).pk == user.pk
+
+
+def test_psychologist_signup_leads_to_the_licence_form(client: Client) -> None:
+    response = client.post(SIGNUP_URL, _payload())
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:psychologist_profile")
+    assert User.objects.get(username="anna").role == User.Role.PSYCHOLOGIST
 
 
 def test_signup_defaults_to_patient_role_choice(client: Client) -> None:

@@ -179,6 +179,9 @@ def test_sign_up_upload_and_see_the_result(stack: Stack, tmp_path: Path) -> None
             # A new person lands on the dashboard's empty state.
             expect(page.get_by_text("No photos yet")).to_be_visible()
             page.get_by_role("link", name="Add your first photo").click()
+            # The first upload asks for the processing consent, then comes back to the upload form.
+            expect(page.get_by_role("heading", name="Processing of face photos and emotion data")).to_be_visible()
+            page.get_by_role("button", name="I agree").click()
 
             page.set_input_files("input[name=photo]", str(photo))
             page.get_by_role("button", name="Analyse the photo").click()

@@ -1,0 +1,95 @@
+"""Cursor pagination for every list: stable under inserts (new photos arrive while a client pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+CURSOR_INVALID_MESSAGE = _("This page link is not valid. Start again from the first page.")
+PAGE_SIZE_INVALID_MESSAGE = _("Ask for between 1 and %(max)s items per page.")
+
+
+class ApiCursorPagination(CursorPagination):
+    """DRF's cursor pagination, strict about its parameters: a bad one is a 400 with the field, never ignored."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def __init__(self, ordering: Sequence[str]) -> None:
+        self.ordering = tuple(ordering)
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise serializers.ValidationError(
+                {self.page_size_query_param: [PAGE_SIZE_INVALID_MESSAGE % {"max": self.max_page_size}]}
+            )
+        return size
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except Exception:
+            # DRF answers a forged or truncated cursor with a 404; it is a bad parameter.
+            raise serializers.ValidationError({self.cursor_query_param: [CURSOR_INVALID_MESSAGE]}) from None
+
+
+def paginated_response(
+    *,
+    queryset: QuerySet[Any],
+    serializer_class: type[BaseSerializer],
+    ordering: Sequence[str],
+    request: Request,
+    view: APIView,
+    context: dict[str, Any] | None = None,
+) -> Response:
+    paginator = ApiCursorPagination(ordering)
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    serializer = serializer_class(page, many=True, context={"request": request, **(context or {})})
+    return paginator.get_paginated_response(serializer.data)
+
+
+PAGINATION_PARAMETERS = [
+    OpenApiParameter(
+        "cursor",
+        OpenApiTypes.STR,
+        description="Opaque position from a previous page's `next` or `previous` link.",
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        description=f"Items per page, 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE}).",
+    ),
+]
+
+
+def paginated(serializer_class: type[BaseSerializer], name: str) -> BaseSerializer:
+    """The schema of one page of `serializer_class` items."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "next": serializers.URLField(allow_null=True, help_text="The next page, or null on the last one."),
+            "previous": serializers.URLField(allow_null=True, help_text="The previous page, or null on the first."),
+            "results": serializer_class(many=True),
+        },
+    )

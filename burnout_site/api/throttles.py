@@ -1,0 +1,18 @@
+"""Scoped throttling whose rates are read at request time."""
+
+from __future__ import annotations
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+
+
+class ScopedThrottle(ScopedRateThrottle):
+    """DRF's ScopedRateThrottle, reading REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] on each request.
+
+    DRF copies the rates into a class attribute at import, so a changed setting (tests, a
+    reloaded configuration) would otherwise be ignored. Views name their scope in `throttle_scope`;
+    views without one are not throttled.
+    """
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

@@ -1,0 +1,47 @@
+"""The REST API (mounted at /api/): version 1 under /api/v1/, its OpenAPI schema and Swagger UI.
+
+Usage and error codes: docs/api.md. Views live in each app's apis.py.
+"""
+
+from __future__ import annotations
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import apis as account_apis
+from burnout_site.api.exceptions import NOT_FOUND_URL_NAME, api_not_found
+from emotions import apis as emotion_apis
+
+app_name = "api"
+
+v1 = [
+    # accounts
+    path("auth/register/", account_apis.RegisterApi.as_view(), name="register"),
+    path("auth/token/", account_apis.TokenApi.as_view(), name="token"),
+    path("auth/logout/", account_apis.LogoutApi.as_view(), name="logout"),
+    path("auth/logout-all/", account_apis.LogoutAllApi.as_view(), name="logout_all"),
+    path("me/", account_apis.MeApi.as_view(), name="me"),
+    path("me/psychologist-profile/", account_apis.PsychologistProfileApi.as_view(), name="psychologist_profile"),
+    path("me/export/", account_apis.ExportRequestApi.as_view(), name="export_request"),
+    path("me/exports/<int:pk>/", account_apis.ExportDetailApi.as_view(), name="export_detail"),
+    path("me/exports/download/<str:token>/", account_apis.ExportDownloadApi.as_view(), name="export_download"),
+    path("consents/", account_apis.ConsentApi.as_view(), name="consents"),
+    path("psychologists/<str:code>/", account_apis.PsychologistLookupApi.as_view(), name="psychologist_lookup"),
+    path("care-links/", account_apis.CareLinkListApi.as_view(), name="care_links"),
+    path("care-links/<int:pk>/revoke/", account_apis.CareLinkRevokeApi.as_view(), name="care_link_revoke"),
+    # emotions
+    path("photos/", emotion_apis.PhotoUploadApi.as_view(), name="photo_upload"),
+    path("assessments/", emotion_apis.AssessmentListApi.as_view(), name="assessment_list"),
+    path("assessments/<int:pk>/", emotion_apis.AssessmentDetailApi.as_view(), name="assessment_detail"),
+    path("dynamics/", emotion_apis.DynamicsApi.as_view(), name="dynamics"),
+    path("patients/", emotion_apis.PatientListApi.as_view(), name="patient_list"),
+    path("patients/<int:patient_id>/dynamics/", emotion_apis.PatientDynamicsApi.as_view(), name="patient_dynamics"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other address under /api/ answers with the JSON error, not the HTML 404 page.
+    re_path(r"^.*$", api_not_found, name=NOT_FOUND_URL_NAME),
+]

@@ -1,0 +1,394 @@
+"""REST API of the emotions app: send a photo, read assessments and dynamics; a psychologist's patients.
+
+Views only route: Input serializers check the shape, services write, selectors read (and decide what a
+person may see: another person's id is a 404). Routes are in burnout_site/api_urls.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.apis import require_patient_data_access
+from accounts.models import AuditEvent, ConsentKind, User
+from accounts.selectors import care_patients_of_psychologist
+from accounts.services import ConsentRequired, audit_record, audit_record_many, consent_require
+from burnout_site.api.exceptions import ApiError
+from burnout_site.api.pagination import PAGINATION_PARAMETERS, paginated, paginated_response
+from burnout_site.api.schema import responses
+from burnout_site.api.views import ApiView
+from emotions import selectors
+from emotions.ml.labels import CLASSES
+from emotions.models import PhotoAssessment
+from emotions.services import PhotoRejected, assessment_create, photo_validate
+
+PHOTOS_TAG = "photos"
+DYNAMICS_TAG = "dynamics"
+PATIENTS_TAG = "patients"
+
+# Dates outside these years are typing errors, and would overflow date arithmetic at the extremes.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_RANGE_DAYS = 731
+DEFAULT_RANGE_DAYS = 30
+# A phone's clock may run a little ahead of ours.
+CAPTURED_AT_SKEW = timedelta(minutes=5)
+
+DATE_OUT_OF_RANGE_MESSAGE = gettext_lazy("Give a date between the years %(first)s and %(last)s.")
+
+
+def _check_year(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise serializers.ValidationError(DATE_OUT_OF_RANGE_MESSAGE % {"first": FIRST_YEAR, "last": LAST_YEAR})
+    return value
+
+
+class DateRangeSerializer(serializers.Serializer):
+    """`from` and `to`: calendar days in the person's time zone, both included."""
+
+    to = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), included.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `from` is a Python keyword, so it cannot be a class attribute.
+        fields = {"from": serializers.DateField(required=False, help_text="First day (YYYY-MM-DD), included.")}
+        fields.update(super().get_fields())
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, list[str]] = {}
+        for name in ("from", "to"):
+            if attrs.get(name) is not None:
+                try:
+                    _check_year(attrs[name])
+                except serializers.ValidationError as exc:
+                    errors[name] = exc.detail
+        if errors:
+            raise serializers.ValidationError(errors)
+        first, last = attrs.get("from"), attrs.get("to")
+        if first and last and first > last:
+            raise serializers.ValidationError({"to": [_("The end of the period must not be before its start.")]})
+        return attrs
+
+
+def _assessment_error(assessment: PhotoAssessment) -> dict[str, str] | None:
+    if not assessment.error_code and not assessment.error:
+        return None
+    return {"code": assessment.error_code, "message": assessment.user_message()}
+
+
+class AssessmentErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="no_face, too_dark, photo_missing, model_unavailable, ...")
+    message = serializers.CharField()
+
+
+class AssessmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=PhotoAssessment.Status.choices)
+    source = serializers.ChoiceField(choices=PhotoAssessment.Source.choices)
+    captured_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+    analyzed_at = serializers.DateTimeField(allow_null=True)
+    label = serializers.CharField(allow_blank=True, help_text="The top emotion; empty until analysed.")
+    label_display = serializers.CharField(help_text="The top emotion's name in the request's language.")
+    valence = serializers.CharField(allow_blank=True, help_text="positive, neutral or negative; empty until analysed.")
+    negativity = serializers.FloatField(allow_null=True, help_text="Sum of the negative emotions' probabilities.")
+    probabilities = serializers.DictField(
+        child=serializers.FloatField(), allow_null=True, help_text=f"One per class: {', '.join(CLASSES)}."
+    )
+    face_box = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, help_text="x, y, width, height in the photo's pixels."
+    )
+    faces_found = serializers.IntegerField()
+    model_version = serializers.CharField(allow_blank=True)
+    error = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(AssessmentErrorSerializer(allow_null=True))
+    def get_error(self, assessment: PhotoAssessment) -> dict[str, str] | None:
+        return _assessment_error(assessment)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, assessment: PhotoAssessment) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:assessment_detail", args=[assessment.pk]))
+
+
+class PhotoAcceptedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=PhotoAssessment.Status.choices)
+    status_url = serializers.URLField(help_text="Poll it until `status` is no longer `pending`.")
+
+
+class PhotoUploadApi(ApiView):
+    """Send one face photo; it is analysed in the background."""
+
+    parser_classes = (MultiPartParser, FormParser)
+    throttle_scope = "upload"
+
+    class InputSerializer(serializers.Serializer):
+        image = serializers.FileField(
+            # Empty files reach photo_validate, so every channel answers them with the same message.
+            allow_empty_file=True,
+            error_messages={"required": gettext_lazy("Please choose a photo to upload.")},
+            help_text="JPEG, PNG or WebP, at most PHOTO_MAX_BYTES (10 MB by default).",
+        )
+        captured_at = serializers.DateTimeField(
+            required=False, help_text="When the photo was taken (ISO 8601); now when left out."
+        )
+
+        def validate_captured_at(self, value: datetime) -> datetime:
+            _check_year(value.date())
+            if value > timezone.now() + CAPTURED_AT_SKEW:
+                raise serializers.ValidationError(_("The time the photo was taken must not be in the future."))
+            return value
+
+    @extend_schema(
+        tags=[PHOTOS_TAG],
+        request={"multipart/form-data": InputSerializer},
+        responses=responses(
+            {202: PhotoAcceptedSerializer},
+            415,
+            429,
+            described={
+                400: (
+                    "`invalid` (a missing file, a bad `captured_at`), or the photo's rejection under `fields.image`: "
+                    "`empty`, `not_an_image`, `damaged`, `unsupported_format`, `too_small`, `too_many_pixels`, "
+                    "`too_large` (over PHOTO_MAX_BYTES)."
+                ),
+                403: "`consent_required`: accept the processing consent first (`document` is its id).",
+                413: "`too_large`: the request body itself is over the server's limit.",
+                503: "`consent_unavailable`: no processing consent document is published yet.",
+            },
+        ),
+        summary="Send a face photo",
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            # Before looking at the photo: without consent we do not even decode it.
+            consent_require(user=request.user, kind=ConsentKind.PROCESSING)
+        except ConsentRequired as exc:
+            raise _consent_error(exc) from None
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            photo = photo_validate(data=serializer.validated_data["image"])
+        except PhotoRejected as rejected:
+            raise ApiError(
+                status_code=400, code=rejected.code, message=rejected.message, fields={"image": [rejected.message]}
+            ) from None
+        try:
+            assessment = assessment_create(
+                user=request.user,
+                photo=photo,
+                source=PhotoAssessment.Source.API,
+                captured_at=serializer.validated_data.get("captured_at"),
+            )
+        except ConsentRequired as exc:
+            raise _consent_error(exc) from None
+        status_url = request.build_absolute_uri(reverse("api:assessment_detail", args=[assessment.pk]))
+        return Response(
+            {"id": assessment.pk, "status": assessment.status, "status_url": status_url},
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": status_url},
+        )
+
+
+def _consent_error(exc: ConsentRequired) -> ApiError:
+    if exc.document is None:
+        return ApiError(status_code=503, code="consent_unavailable", message=exc.message)
+    return ApiError(status_code=403, code="consent_required", message=exc.message, extra={"document": exc.document.pk})
+
+
+class AssessmentListApi(ApiView):
+    """Your assessments, newest photo first."""
+
+    @extend_schema(
+        tags=[PHOTOS_TAG],
+        parameters=[DateRangeSerializer, *PAGINATION_PARAMETERS],
+        responses=responses({200: paginated(AssessmentOutputSerializer, "PaginatedAssessmentList")}, 400),
+        summary="Your assessments",
+        operation_id="assessments_list",
+        description="`from`/`to` are days of your time zone (the `timezone` of /api/v1/me/).",
+    )
+    def get(self, request: Request) -> Response:
+        filters = DateRangeSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        rows = selectors.assessment_list_between(
+            user=request.user, first_day=filters.validated_data.get("from"), last_day=filters.validated_data.get("to")
+        )
+        return paginated_response(
+            queryset=rows,
+            serializer_class=AssessmentOutputSerializer,
+            ordering=("-captured_at", "-id"),
+            request=request,
+            view=self,
+        )
+
+
+class AssessmentDetailApi(ApiView):
+    @extend_schema(
+        tags=[PHOTOS_TAG],
+        responses=responses({200: AssessmentOutputSerializer}, 404),
+        summary="One assessment (poll it while `status` is `pending`)",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        # Among the person's own rows only: someone else's id is a 404, so ids reveal nothing.
+        assessment = selectors.assessment_list(user=request.user).filter(pk=pk).first()
+        if assessment is None:
+            raise ApiError(status_code=404, code="not_found", message=_("No such assessment."))
+        return Response(AssessmentOutputSerializer(assessment, context={"request": request}).data)
+
+
+# --- dynamics -----------------------------------------------------------------------------------------------
+
+
+class DynamicsBucketSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="Included.")
+    count = serializers.IntegerField(help_text="Analysed photos (with a face found).")
+    negative = serializers.IntegerField(help_text="Of them, those whose top emotion is negative.")
+    negative_share = serializers.FloatField(allow_null=True, help_text="negative / count; null without photos.")
+    mean_negativity = serializers.FloatField(allow_null=True)
+    class_mix = serializers.DictField(child=serializers.IntegerField(), help_text="Top-emotion counts per class.")
+    mean_mood = serializers.FloatField(allow_null=True, help_text="Mean self-reported mood 1-5; null until reported.")
+
+
+class DynamicsOutputSerializer(serializers.Serializer):
+    to = serializers.DateField()
+    bucket = serializers.ChoiceField(choices=[(name, name) for name in selectors.DYNAMICS_BUCKETS])
+    timezone = serializers.CharField(help_text="The time zone days are counted in.")
+    buckets = DynamicsBucketSerializer(many=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = {"from": serializers.DateField()}
+        fields.update(super().get_fields())
+        return fields
+
+
+class DynamicsInputSerializer(DateRangeSerializer):
+    bucket = serializers.ChoiceField(
+        choices=[(name, name) for name in selectors.DYNAMICS_BUCKETS], required=False, default="day"
+    )
+
+
+def _dynamics(user: User, params: dict[str, Any]) -> dict[str, Any]:
+    """Defaults: the last DEFAULT_RANGE_DAYS days up to today in the person's time zone, by day."""
+    tz = selectors.user_tzinfo(user)
+    last = params.get("to") or timezone.localtime(timezone.now(), tz).date()
+    first = params.get("from") or last - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    # Checked once the defaults are in: `from` alone may lie after today, or too far before it.
+    problem = None
+    if first > last:
+        problem = _("The end of the period must not be before its start.")
+    elif (last - first).days >= MAX_RANGE_DAYS:
+        problem = ngettext(
+            "The period can be at most %(days)s day long.",
+            "The period can be at most %(days)s days long.",
+            MAX_RANGE_DAYS,
+        ) % {"days": MAX_RANGE_DAYS}
+    if problem:
+        raise ApiError(status_code=400, code="invalid", message=problem, fields={"from": [problem]})
+    buckets = selectors.assessment_dynamics(user=user, first_day=first, last_day=last, bucket=params["bucket"])
+    return {"from": first, "to": last, "bucket": params["bucket"], "timezone": str(tz), "buckets": buckets}
+
+
+DYNAMICS_DESCRIPTION = (
+    "Per day or ISO week (Monday first) of the person's time zone, every bucket of the period listed. "
+    f"Defaults: the last {DEFAULT_RANGE_DAYS} days up to today, by day; at most {MAX_RANGE_DAYS} days."
+)
+
+
+class DynamicsApi(ApiView):
+    @extend_schema(
+        tags=[DYNAMICS_TAG],
+        parameters=[DynamicsInputSerializer],
+        responses=responses({200: DynamicsOutputSerializer}, 400),
+        summary="How your emotions moved over a period",
+        description=DYNAMICS_DESCRIPTION,
+    )
+    def get(self, request: Request) -> Response:
+        params = DynamicsInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return Response(DynamicsOutputSerializer(_dynamics(request.user, params.validated_data)).data)
+
+
+# --- a psychologist's patients ---------------------------------------------------------------------------------
+
+PATIENT_ACCESS_ERRORS = (
+    "`psychologists_only`, `psychologist_not_verified`, `otp_setup_required` (set up two-factor sign-in on the "
+    "website), `otp_required` (get a token with `otp_token`), or `permission_denied`."
+)
+
+
+class PatientOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="patient_id")
+    name = serializers.CharField(help_text="Your alias for them, their name, or their username.")
+    last_assessment_at = serializers.DateTimeField(allow_null=True)
+    recent_total = serializers.IntegerField(help_text="Analysed photos in the last PORTAL_WINDOW_DAYS days.")
+    recent_share = serializers.FloatField(allow_null=True, help_text="Negative share in that window.")
+    previous_share = serializers.FloatField(allow_null=True, help_text="Negative share in the window before.")
+    share_change = serializers.FloatField(allow_null=True)
+    flagged = serializers.BooleanField(help_text="The burnout signals crossed the alert thresholds.")
+
+
+class PatientListApi(ApiView):
+    class FilterSerializer(serializers.Serializer):
+        sort = serializers.ChoiceField(choices=[(name, name) for name in selectors.PORTAL_SORTS], default="flag")
+
+    @extend_schema(
+        tags=[PATIENTS_TAG],
+        parameters=[FilterSerializer],
+        responses=responses({200: PatientOutputSerializer(many=True)}, 400, described={403: PATIENT_ACCESS_ERRORS}),
+        summary="The patients who share their data with you now (psychologists)",
+        operation_id="patients_list",
+        description=(
+            "Not paginated: one row per active sharing link. Each listed patient's privacy page records the read."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        require_patient_data_access(request)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        rows = selectors.portal_patient_rows(psychologist=request.user, sort=filters.validated_data["sort"])
+        audit_record_many(
+            actor=request.user,
+            subject_user_ids=[row.patient_id for row in rows],
+            action=AuditEvent.Action.API_READ,
+            detail={"what": "patient_list"},
+        )
+        return Response(PatientOutputSerializer(rows, many=True).data)
+
+
+class PatientDynamicsApi(ApiView):
+    @extend_schema(
+        tags=[PATIENTS_TAG],
+        parameters=[DynamicsInputSerializer],
+        responses=responses({200: DynamicsOutputSerializer}, 400, 404, described={403: PATIENT_ACCESS_ERRORS}),
+        summary="A patient's dynamics (psychologists, while the patient shares with you)",
+        description=DYNAMICS_DESCRIPTION + " The read is recorded on the patient's privacy page.",
+    )
+    def get(self, request: Request, patient_id: int) -> Response:
+        require_patient_data_access(request)
+        # Among this psychologist's active patients only: any other id, or a revoked link, is a 404.
+        patient = care_patients_of_psychologist(psychologist=request.user).filter(pk=patient_id).first()
+        if patient is None:
+            raise ApiError(status_code=404, code="not_found", message=_("No such patient shares data with you."))
+        params = DynamicsInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = _dynamics(patient, params.validated_data)
+        audit_record(
+            actor=request.user,
+            subject_user=patient,
+            action=AuditEvent.Action.API_READ,
+            detail={"what": "dynamics", "from": data["from"].isoformat(), "to": data["to"].isoformat()},
+        )
+        return Response(DynamicsOutputSerializer(data).data)

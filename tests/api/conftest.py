@@ -1,0 +1,68 @@
+"""Fixtures for the REST API tests: API clients authenticated with real device tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.core.cache import cache
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from burnout_site.api.authentication import OTP_TOKEN_PREFIX
+from tests.emotions.conftest import media_root, new_media_files
+
+__all__ = ["media_root", "new_media_files"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> Iterator[None]:
+    """Throttle counters live in the cache: each test starts with none spent."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_for(user: User, *, otp: bool = False) -> str:
+    """A device token as POST /auth/token/ issues it (`otp=True`: issued after a two-factor code)."""
+    _instance, token = AuthToken.objects.create(user, prefix=OTP_TOKEN_PREFIX if otp else "")
+    return token
+
+
+def client_for(user: User, *, otp: bool = False) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user, otp=otp)}")
+    return client
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def patient_api(user: User) -> APIClient:
+    """`user` (a patient with processing consent) with a device token."""
+    return client_for(user)
+
+
+@pytest.fixture
+def make_client() -> Callable[..., APIClient]:
+    return client_for
+
+
+def assert_error(response: object, status: int, code: str, message: str | None = None) -> dict:
+    """The response is the error envelope with this status and code (and message, when given)."""
+    assert response.status_code == status, (response.status_code, getattr(response, "content", b"")[:500])
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert {"code", "message", "fields"} <= set(error)
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str) and error["message"]
+    if message is not None:
+        assert error["message"] == message
+    return error
