@@ -54,6 +54,8 @@ from .services import (
     data_export_open,
     data_export_request,
     data_export_token,
+    otp_device_confirm,
+    otp_device_for_setup,
     psychologist_profile_save,
     user_create,
     user_profile_update,
@@ -335,6 +337,75 @@ class PsychologistProfileApi(ApiView):
                 raise _service_error(exc, status_code=403) from None
             raise
         return Response(PsychologistProfileOutputSerializer(profile).data)
+
+
+# --- psychologist's two-factor authentication ------------------------------------------------------------------
+
+
+class TwoFactorOutputSerializer(serializers.Serializer):
+    confirmed = serializers.BooleanField()
+    secret = serializers.CharField(required=False, help_text="Base32 key to type into an authenticator app.")
+    otpauth_uri = serializers.CharField(required=False, help_text="The same key as an otpauth:// link (QR code).")
+
+
+def _psychologists_only(request: Request) -> None:
+    if not request.user.is_psychologist:
+        raise ApiError(
+            status_code=403, code="not_psychologist", message=_("Only psychologist accounts use two-factor sign-in.")
+        )
+
+
+class TwoFactorApi(ApiView):
+    """Set up the authenticator app that psychologists need before they can see patients' data."""
+
+    class InputSerializer(serializers.Serializer):
+        token = serializers.CharField(max_length=16, help_text="The 6-digit code the authenticator app shows now.")
+
+    @extend_schema(
+        tags=[ACCOUNT_TAG],
+        responses=responses(
+            {200: TwoFactorOutputSerializer},
+            described={403: "`not_psychologist`: only psychologist accounts use two-factor sign-in."},
+        ),
+        summary="Two-factor state; the key to set up while it is not confirmed (psychologists)",
+    )
+    def get(self, request: Request) -> Response:
+        from base64 import b32encode
+
+        _psychologists_only(request)
+        if user_has_confirmed_otp_device(request.user):
+            return Response(TwoFactorOutputSerializer({"confirmed": True}).data)
+        device = otp_device_for_setup(user=request.user)
+        output = {"confirmed": False, "secret": b32encode(device.bin_key).decode(), "otpauth_uri": device.config_url}
+        return Response(TwoFactorOutputSerializer(output).data)
+
+    @extend_schema(
+        tags=[ACCOUNT_TAG],
+        request=InputSerializer,
+        responses=responses(
+            {200: TwoFactorOutputSerializer},
+            415,
+            described={
+                400: "`wrong_code` (under `fields.token`) or `already_confirmed`.",
+                403: "`not_psychologist`: only psychologist accounts use two-factor sign-in.",
+            },
+        ),
+        summary="Confirm the authenticator with a code; then ask for a new token with `otp_token`",
+    )
+    def post(self, request: Request) -> Response:
+        _psychologists_only(request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if user_has_confirmed_otp_device(request.user):
+            raise ApiError(
+                status_code=400, code="already_confirmed", message=_("Two-factor authentication is already on.")
+            )
+        device = otp_device_for_setup(user=request.user)
+        try:
+            otp_device_confirm(user=request.user, device=device, token=serializer.validated_data["token"])
+        except ValidationError as exc:
+            raise _service_error(exc, field="token") from None
+        return Response(TwoFactorOutputSerializer({"confirmed": True}).data)
 
 
 def require_patient_data_access(request: Request) -> None:

@@ -22,6 +22,7 @@ v1 = [
     path("auth/logout-all/", account_apis.LogoutAllApi.as_view(), name="logout_all"),
     path("me/", account_apis.MeApi.as_view(), name="me"),
     path("me/psychologist-profile/", account_apis.PsychologistProfileApi.as_view(), name="psychologist_profile"),
+    path("me/two-factor/", account_apis.TwoFactorApi.as_view(), name="two_factor"),
     path("me/export/", account_apis.ExportRequestApi.as_view(), name="export_request"),
     path("me/exports/<int:pk>/", account_apis.ExportDetailApi.as_view(), name="export_detail"),
     path("me/exports/download/<str:token>/", account_apis.ExportDownloadApi.as_view(), name="export_download"),
@@ -34,6 +35,8 @@ v1 = [
     path("assessments/", emotion_apis.AssessmentListApi.as_view(), name="assessment_list"),
     path("assessments/<int:pk>/", emotion_apis.AssessmentDetailApi.as_view(), name="assessment_detail"),
     path("dynamics/", emotion_apis.DynamicsApi.as_view(), name="dynamics"),
+    path("self-reports/", emotion_apis.SelfReportApi.as_view(), name="self_reports"),
+    path("questionnaires/cbi/", emotion_apis.CbiApi.as_view(), name="questionnaire_cbi"),
     path("patients/", emotion_apis.PatientListApi.as_view(), name="patient_list"),
     path("patients/<int:patient_id>/dynamics/", emotion_apis.PatientDynamicsApi.as_view(), name="patient_dynamics"),
 ]

@@ -198,6 +198,10 @@ STATICFILES_DIRS: list[object] = [BASE_DIR / "static"]
 _CHARTJS_DIST = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if _CHARTJS_DIST.is_dir():
     STATICFILES_DIRS.append(("vendor/chartjs", _CHARTJS_DIST))
+# Its annotation plugin (the dashboard's threshold lines) is served the same way.
+_CHARTJS_ANNOTATION_DIST = BASE_DIR / "node_modules" / "chartjs-plugin-annotation" / "dist"
+if _CHARTJS_ANNOTATION_DIST.is_dir():
+    STATICFILES_DIRS.append(("vendor/chartjs-plugin-annotation", _CHARTJS_ANNOTATION_DIST))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -289,6 +293,21 @@ EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
 # Shown as the account's issuer in authenticator apps (psychologists must use two-factor authentication).
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Burnout detector")
 
+# --- self-reports, questionnaire and correlation (emotions; docs/configuration.md) -------------------------
+
+# The dashboard offers the burnout questionnaire again once the last answer is this many days old.
+CBI_REMIND_AFTER_DAYS = env_int("CBI_REMIND_AFTER_DAYS", 7)
+# Fewer pairs (photo, own mood rating) than this and a correlation says nothing: the dashboard hides it.
+CORRELATION_MIN_PAIRS = env_int("CORRELATION_MIN_PAIRS", 10)
+# The dashboard's correlation looks at this many recent days: how photos and mood relate now, not years ago.
+CORRELATION_WINDOW_DAYS = env_int("CORRELATION_WINDOW_DAYS", 365)
+# Burnout flags (docs/burnout-flags.md) reuse the PORTAL_WINDOW_DAYS and PORTAL_FLAG_* thresholds above and
+# add one: a CBI personal-burnout score at or above this (0-100) raises the questionnaire flag.
+BURNOUT_FLAG_CBI_SCORE = env_int("BURNOUT_FLAG_CBI_SCORE", 50)
+# Psychologists are told of a new flag by e-mail; the console backend prints it (set SMTP in production).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "burnout-detector@localhost")
+
 # --- REST API for mobile clients (burnout_site/api, docs/api.md) ------------------------------------------
 
 REST_KNOX = {
@@ -320,3 +339,19 @@ SPECTACULAR_SETTINGS = {
         "ExportStatusEnum": "accounts.models.DataExport.Status",
     },
 }
+
+# --- Telegram bot (telegram_bridge, docs/telegram.md) -------------------------------------------------------
+
+# From @BotFather. Empty: the bot is off (the webhook answers 403, the commands refuse to run).
+TELEGRAM_BOT_TOKEN = env_str("TELEGRAM_BOT_TOKEN")
+# The bot's @username without the @, for the https://t.me/<bot>?start=<token> link on the profile page.
+TELEGRAM_BOT_USERNAME = env_str("TELEGRAM_BOT_USERNAME").lstrip("@")
+# Telegram sends it in X-Telegram-Bot-Api-Secret-Token; empty refuses every webhook call (1-256 chars of A-Za-z0-9_-).
+TELEGRAM_WEBHOOK_SECRET = env_str("TELEGRAM_WEBHOOK_SECRET")
+# The public HTTPS address of /telegram/webhook/; empty means polling (run_telegram_polling) for local use.
+TELEGRAM_WEBHOOK_URL = env_str("TELEGRAM_WEBHOOK_URL")
+# Where the Bot API lives (a local Bot API server, or the fake one in the tests); the token is appended.
+TELEGRAM_API_BASE_URL = env_str("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot")
+TELEGRAM_FILE_BASE_URL = env_str("TELEGRAM_FILE_BASE_URL", "https://api.telegram.org/file/bot")
+# Largest webhook body accepted; Telegram's updates are a few KB.
+TELEGRAM_MAX_BODY_BYTES = env_int("TELEGRAM_MAX_BODY_BYTES", 256 * 1024)

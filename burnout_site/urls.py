@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("care/", include((care_urlpatterns, "care"))),
     path("portal/", include((portal_urlpatterns, "portal"))),
+    path("telegram/", include("telegram_bridge.urls")),  # bot webhook: docs/telegram.md
     path("", include("emotions.urls")),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from emotions.models import PhotoAssessment
+from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse, SelfReport
 
 
 @admin.register(PhotoAssessment)
@@ -39,3 +39,34 @@ class PhotoAssessmentAdmin(admin.ModelAdmin):
         (_("Photo"), {"fields": ("photo", "photo_delete_after")}),
         (_("Errors"), {"fields": ("analyzed_at", "error", "error_code", "error_detail")}),
     )
+
+
+@admin.register(SelfReport)
+class SelfReportAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "at", "mood", "source", "assessment", "is_demo")
+    list_filter = ("mood", "source", "is_demo")
+    search_fields = ("user__username", "user__email")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    raw_id_fields = ("user", "assessment")
+    # What the person said about themselves: staff read it, they do not rewrite it.
+    readonly_fields = ("user", "at", "mood", "note", "assessment", "source")
+
+
+@admin.register(QuestionnaireResponse)
+class QuestionnaireResponseAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "instrument", "at", "score", "is_demo")
+    list_filter = ("instrument", "is_demo")
+    search_fields = ("user__username", "user__email")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    readonly_fields = ("user", "instrument", "answers", "score", "at")
+
+
+@admin.register(BurnoutFlag)
+class BurnoutFlagAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "rule", "raised_at", "cleared_at", "value")
+    list_filter = ("rule",)
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "rule", "raised_at", "cleared_at", "value")

@@ -24,6 +24,27 @@ class EmotionsConfig(AppConfig):
                 files=services.assessment_export_files,
             )
         )
+        personal_data_register(
+            PersonalDataSection(
+                name="self_reports",
+                rows=services.self_report_export_rows,
+                erase=services.self_report_erase_for_user,
+            )
+        )
+        personal_data_register(
+            PersonalDataSection(
+                name="questionnaires",
+                rows=services.questionnaire_export_rows,
+                erase=services.questionnaire_erase_for_user,
+            )
+        )
+        personal_data_register(
+            PersonalDataSection(
+                name="burnout_flags",
+                rows=services.burnout_flag_export_rows,
+                erase=services.burnout_flag_erase_for_user,
+            )
+        )
         processing_consent_withdrawn.connect(_stop_analyses, dispatch_uid="emotions.stop_analyses")
 
 

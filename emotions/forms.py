@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from emotions.models import CBI_ANSWERS, CBI_ITEMS, SelfReport
 from emotions.services import PhotoRejected, ValidatedPhoto, photo_validate
 
 
@@ -33,3 +36,47 @@ class PhotoUploadForm(forms.Form):
             return photo_validate(data=upload)
         except PhotoRejected as rejected:
             raise ValidationError(rejected.message, code=rejected.code) from None
+
+
+MOOD_CHOICES = [
+    (1, _("1 · Very bad")),
+    (2, _("2 · Bad")),
+    (3, _("3 · So-so")),
+    (4, _("4 · Good")),
+    (5, _("5 · Very good")),
+]
+
+
+class SelfReportForm(forms.Form):
+    mood = forms.TypedChoiceField(
+        label=_("How do you feel? 1–5"),
+        choices=MOOD_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose how you feel, from 1 to 5.")},
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=SelfReport.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # The photo this rating answers, when the form sits on a photo's page.
+    assessment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CbiForm(forms.Form):
+    """The six items of the CBI personal-burnout scale on one page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, text in CBI_ITEMS.items():
+            self.fields[key] = forms.ChoiceField(
+                label=text,
+                choices=list(CBI_ANSWERS.items()),
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Please answer this question.")},
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {key: self.cleaned_data[key] for key in CBI_ITEMS}

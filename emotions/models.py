@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -163,3 +164,144 @@ class PhotoAssessment(models.Model):
             probability = float(probabilities.get(name, 0.0))
             rows.append((name, str(EMOTION_NAMES[name]), probability, round(probability * 100)))
         return rows
+
+
+class SelfReport(models.Model):
+    """How the person says they feel, on a 1-5 scale: the ground truth the photo estimates are compared with."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web page")
+        TELEGRAM = "telegram", _("Telegram")
+        API = "api", _("Mobile app")
+
+    MOOD_MIN, MOOD_MAX = 1, 5
+    NOTE_MAX_LENGTH = 1000
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="self_reports", verbose_name=_("user")
+    )
+    at = models.DateTimeField(_("reported at"), default=timezone.now)
+    mood = models.PositiveSmallIntegerField(
+        _("mood"), validators=[MinValueValidator(MOOD_MIN), MaxValueValidator(MOOD_MAX)]
+    )
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    # The photo this rating answers; SET_NULL so that deleting one photo keeps the person's rating.
+    assessment = models.ForeignKey(
+        PhotoAssessment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="self_reports",
+        verbose_name=_("photo assessment"),
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.WEB)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("mood self-report")
+        verbose_name_plural = _("mood self-reports")
+        ordering = ("-at", "-id")
+        indexes = [models.Index(fields=["user", "at"], name="emotions_sr_user_at")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(mood__gte=1, mood__lte=5), name="emotions_sr_mood_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.user_id} mood {self.mood} {self.at:%Y-%m-%d %H:%M}"
+
+
+class QuestionnaireResponse(models.Model):
+    """One completed questionnaire (today only the CBI personal-burnout scale); the history is kept."""
+
+    class Instrument(models.TextChoices):
+        CBI_PERSONAL = "cbi_personal", _("Copenhagen Burnout Inventory, personal burnout")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="questionnaire_responses",
+        verbose_name=_("user"),
+    )
+    instrument = models.CharField(
+        _("questionnaire"), max_length=32, choices=Instrument.choices, default=Instrument.CBI_PERSONAL
+    )
+    # Item key -> answer key ("always", "often", ...): the scoring can be re-run if it is ever corrected.
+    answers = models.JSONField(_("answers"))
+    score = models.FloatField(_("score"), validators=[MinValueValidator(0), MaxValueValidator(100)])
+    at = models.DateTimeField(_("answered at"), default=timezone.now)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+        ordering = ("-at", "-id")
+        indexes = [models.Index(fields=["user", "instrument", "at"], name="emotions_qr_user_instr_at")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=100), name="emotions_qr_score_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.user_id} {self.instrument} {self.score:.0f} {self.at:%Y-%m-%d}"
+
+
+SELF_REPORT_ASSESSMENT_NOT_FOUND = _("No such photo among yours: a mood can only answer one of your own photos.")
+
+# The Copenhagen Burnout Inventory, personal-burnout scale (Kristensen et al., 2005; free to use).
+# Item keys are stored in the answers; the texts are shown in the reader's language.
+CBI_ITEMS: dict[str, Any] = {
+    "tired": _("How often do you feel tired?"),
+    "physically_exhausted": _("How often are you physically exhausted?"),
+    "emotionally_exhausted": _("How often are you emotionally exhausted?"),
+    "cant_take_it": _("How often do you think: “I can’t take it anymore”?"),  # noqa: RUF001
+    "worn_out": _("How often do you feel worn out?"),
+    "weak_ill": _("How often do you feel weak and susceptible to illness?"),
+}
+CBI_ITEM_KEYS: tuple[str, ...] = tuple(CBI_ITEMS)
+CBI_ANSWERS: dict[str, Any] = {
+    "always": _("Always"),
+    "often": _("Often"),
+    "sometimes": _("Sometimes"),
+    "seldom": _("Seldom"),
+    "never": _("Never / almost never"),
+}
+CBI_ANSWER_POINTS: dict[str, int] = {"always": 100, "often": 75, "sometimes": 50, "seldom": 25, "never": 0}
+
+
+class BurnoutFlag(models.Model):
+    """One episode of a burnout signal: raised when a rule starts to hold, cleared when it stops.
+
+    The daily evaluation raises a rule at most once per episode, so a signal that lasts for weeks
+    is one row (and one message to the psychologist), not one a day. Rules: docs/burnout-flags.md.
+    """
+
+    class Rule(models.TextChoices):
+        NEGATIVE_SHARE = "negative_share", _("Many negative photos")
+        RISE = "rise", _("Rise in negative photos")
+        CBI = "cbi", _("High burnout questionnaire score")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="burnout_flags", verbose_name=_("user")
+    )
+    rule = models.CharField(_("rule"), max_length=32, choices=Rule.choices)
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    # The figure that crossed the threshold when the flag was raised (a share 0-1 or a score 0-100).
+    value = models.FloatField(_("value"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("burnout flag")
+        verbose_name_plural = _("burnout flags")
+        ordering = ("-raised_at", "-id")
+        constraints = [
+            # One open episode per person and rule: the database refuses a second raise even under a race.
+            models.UniqueConstraint(
+                fields=["user", "rule"], condition=models.Q(cleared_at__isnull=True), name="emotions_bf_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.user_id} {self.rule} {self.raised_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_at is None

@@ -7,8 +7,9 @@ Python only fills the days without data so that a chart's axis has no holes.
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from statistics import median
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -33,9 +35,10 @@ from django.db.models.functions import Cast, Coalesce, Lower, NullIf, TruncDate,
 from django.utils import timezone
 
 from accounts.models import CareLink
-from accounts.selectors import care_active_links_of_psychologist
+from accounts.selectors import care_active_links_of_psychologist, consent_is_active
+from emotions import statistics
 from emotions.ml.labels import CLASSES
-from emotions.models import EMOTION_NAMES, PhotoAssessment
+from emotions.models import EMOTION_NAMES, BurnoutFlag, PhotoAssessment, QuestionnaireResponse, SelfReport
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -86,6 +89,24 @@ class DayBucket:
     mean_negativity: float | None
     # Negative photos / photos over this day and the ROLLING_DAYS - 1 before it (within the period).
     rolling_share: float | None
+
+    # Pre-formatted for the data tables and the heatmap: a dashboard renders up to ~1,100 of these
+    # cells, and the template filters (localized dates, widthratio) cost most of its render time.
+    @property
+    def day_label(self) -> str:
+        return self.day.isoformat()
+
+    @property
+    def share_percent(self) -> str:
+        return _percent(self.negative_share)
+
+    @property
+    def rolling_percent(self) -> str:
+        return _percent(self.rolling_share)
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{round(share * 100)}%"
 
 
 def assessment_daily_negative_share(*, user: User, days: int, now: datetime | None = None) -> list[DayBucket]:
@@ -224,6 +245,10 @@ class PortalRow:
     share_change: float | None
     flagged: bool
     recency: str
+    # The last CBI personal-burnout score (0-100), None when the patient never answered it.
+    latest_cbi: float | None = None
+    # A burnout flag (emotions.BurnoutFlag) is open for the patient now.
+    open_flag: bool = False
 
     @property
     def recent_percent(self) -> int | None:
@@ -272,6 +297,13 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
     last_photo = (
         PhotoAssessment.objects.filter(user=OuterRef("patient_id")).order_by("-captured_at").values("captured_at")[:1]
     )
+    latest_cbi = (
+        QuestionnaireResponse.objects.filter(
+            user=OuterRef("patient_id"), instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL
+        )
+        .order_by("-at", "-id")
+        .values("score")[:1]
+    )
     links: QuerySet[CareLink] = (
         care_active_links_of_psychologist(psychologist=psychologist)
         .annotate(
@@ -284,6 +316,8 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
                 ),
             ),
             last_assessment_at=Subquery(last_photo),
+            latest_cbi=Subquery(latest_cbi),
+            open_flag=Exists(BurnoutFlag.objects.filter(user=OuterRef("patient_id"), cleared_at__isnull=True)),
         )
         .annotate(
             recent_total=Count(pa, filter=recent),
@@ -324,7 +358,7 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
     links = links.order_by(*orderings.get(sort, orderings["flag"]))
     # Plain values, not model instances: with hundreds of patients building objects costs more than the query.
     fields = ("pk", "patient_id", "display_name", "last_assessment_at", "recent_total", "recent_share")
-    fields += ("previous_share", "share_change", "flagged")
+    fields += ("previous_share", "share_change", "flagged", "latest_cbi", "open_flag")
     return [
         PortalRow(
             link_id=row["pk"],
@@ -337,6 +371,8 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
             share_change=row["share_change"],
             flagged=bool(row["flagged"]),
             recency=_recency(row["last_assessment_at"], now),
+            latest_cbi=row["latest_cbi"],
+            open_flag=bool(row["open_flag"]),
         )
         for row in links.values(*fields)
     ]
@@ -373,14 +409,15 @@ class DynamicsBucket:
     negative_share: float | None
     mean_negativity: float | None
     class_mix: dict[str, int]
-    # The person's own 1-5 mood ratings in the bucket; None until self-reports exist.
+    # The mean of the person's own 1-5 mood ratings in the bucket; None without any.
     mean_mood: float | None
 
 
 def assessment_dynamics(*, user: User, first_day: date, last_day: date, bucket: str = "day") -> list[DynamicsBucket]:
     """Analysed photos per day or ISO week (Monday first) of the person's time zone, every bucket listed.
 
-    One grouped query: counts, negative share, mean negativity and the count of each top emotion.
+    Two grouped queries: counts, negative share, mean negativity and the count of each top emotion from
+    the photos; the mean self-reported mood from the self-reports (by the time of the report).
     """
     tz = user_tzinfo(user)
     if bucket == "week":
@@ -404,6 +441,17 @@ def assessment_dynamics(*, user: User, first_day: date, last_day: date, bucket: 
         )
     )
     by_key = {row["bucket"]: row for row in rows}
+    mood_trunc: Any = (
+        TruncWeek("at", tzinfo=tz, output_field=DateField()) if bucket == "week" else TruncDate("at", tzinfo=tz)
+    )
+    moods = dict(
+        self_report_list_between(user=user, first_day=first_day, last_day=last_day)
+        .annotate(bucket=mood_trunc)
+        .order_by()
+        .values("bucket")
+        .annotate(mean_mood=Avg("mood"))
+        .values_list("bucket", "mean_mood")
+    )
     buckets = []
     key = first_key
     while key <= last_day:
@@ -418,8 +466,305 @@ def assessment_dynamics(*, user: User, first_day: date, last_day: date, bucket: 
                 negative_share=row["negative"] / count if count else None,
                 mean_negativity=row.get("mean_negativity"),
                 class_mix={label: row.get(f"mix_{label}", 0) for label in CLASSES},
-                mean_mood=None,
+                mean_mood=moods.get(key),
             )
         )
         key += step
     return buckets
+
+
+# --- self-reports and questionnaires ---------------------------------------------------------------------------
+
+
+def self_report_list(*, user: User) -> QuerySet[SelfReport]:
+    return SelfReport.objects.filter(user=user).order_by("-at", "-id")
+
+
+def self_report_list_between(
+    *, user: User, first_day: date | None = None, last_day: date | None = None
+) -> QuerySet[SelfReport]:
+    """self_report_list, limited to reports made on these calendar days (inclusive) of the person's time zone."""
+    tz = user_tzinfo(user)
+    rows = self_report_list(user=user)
+    if first_day is not None:
+        rows = rows.filter(at__gte=_day_start(first_day, tz))
+    if last_day is not None:
+        rows = rows.filter(at__lt=_day_start(last_day + timedelta(days=1), tz))
+    return rows
+
+
+def self_report_daily_mood(*, user: User, days: int, now: datetime | None = None) -> dict[date, float]:
+    """Mean self-reported mood per calendar day (person's time zone) of the last `days` days, days with reports only."""
+    tz = user_tzinfo(user)
+    today = timezone.localtime(now or timezone.now(), tz).date()
+    _first_day, start = _period_start(days=days, tz=tz, today=today)
+    return dict(
+        SelfReport.objects.filter(user=user, at__gte=start)
+        .annotate(day=TruncDate("at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(mean_mood=Avg("mood"))
+        .values_list("day", "mean_mood")
+    )
+
+
+def questionnaire_cbi_list(*, user: User) -> QuerySet[QuestionnaireResponse]:
+    return QuestionnaireResponse.objects.filter(
+        user=user, instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL
+    ).order_by("-at", "-id")
+
+
+def questionnaire_cbi_latest(*, user: User) -> QuestionnaireResponse | None:
+    return questionnaire_cbi_list(user=user).first()
+
+
+def questionnaire_cbi_due(*, user: User, now: datetime | None = None) -> bool:
+    """The questionnaire is offered weekly: due when never answered or the last answer is 7 days old or more."""
+    latest = questionnaire_cbi_latest(user=user)
+    now = now or timezone.now()
+    return latest is None or now - latest.at >= timedelta(days=settings.CBI_REMIND_AFTER_DAYS)
+
+
+# --- photo negativity against the person's own mood (the pilot's key metric) ----------------------------------
+
+
+@dataclass(frozen=True)
+class MoodPair:
+    """One self-report beside what the photos said: the photo it answers, else that day's analysed photos."""
+
+    at: datetime
+    mood: int
+    negativity: float
+    # The photo side as a yes/no: the answered photo's top emotion is negative, or (same-day pairs) more
+    # than half of that day's analysed photos had a negative top emotion.
+    photo_negative: bool
+    linked: bool
+
+
+def mood_pairs(*, user: User, first_day: date | None = None, last_day: date | None = None) -> list[MoodPair]:
+    """Every self-report of the period that has a photo counterpart (two queries, grouped in the database).
+
+    A report linked to an analysed photo pairs with it; any other report pairs with the mean negativity of
+    the person's analysed photos of the same calendar day (their time zone); without any, it has no pair.
+    """
+    tz = user_tzinfo(user)
+    done = PhotoAssessment.Status.DONE
+    reports = list(
+        self_report_list_between(user=user, first_day=first_day, last_day=last_day)
+        .annotate(
+            day=TruncDate("at", tzinfo=tz),
+            linked_negativity=Case(
+                When(assessment__status=done, then=F("assessment__negativity")), output_field=FloatField()
+            ),
+            linked_valence=Case(When(assessment__status=done, then=F("assessment__valence"))),
+        )
+        .order_by("at", "id")
+        .values("at", "mood", "day", "linked_negativity", "linked_valence")
+    )
+    if not reports:
+        return []
+    report_days = {row["day"] for row in reports}
+    days = {
+        row["day"]: row
+        for row in PhotoAssessment.objects.filter(user=user, status=done, negativity__isnull=False)
+        .filter(captured_at__gte=_day_start(min(report_days), tz))
+        .filter(captured_at__lt=_day_start(max(report_days) + timedelta(days=1), tz))
+        .annotate(day=TruncDate("captured_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(
+            mean_negativity=Avg("negativity"),
+            total=Count("id"),
+            negative=Count("id", filter=Q(valence=PhotoAssessment.Valence.NEGATIVE)),
+        )
+    }
+    pairs = []
+    for row in reports:
+        if row["linked_negativity"] is not None:
+            pairs.append(
+                MoodPair(
+                    at=row["at"],
+                    mood=row["mood"],
+                    negativity=row["linked_negativity"],
+                    photo_negative=row["linked_valence"] == PhotoAssessment.Valence.NEGATIVE,
+                    linked=True,
+                )
+            )
+        elif row["day"] in days:
+            day = days[row["day"]]
+            pairs.append(
+                MoodPair(
+                    at=row["at"],
+                    mood=row["mood"],
+                    negativity=day["mean_negativity"],
+                    photo_negative=day["negative"] * 2 > day["total"],
+                    linked=False,
+                )
+            )
+    return pairs
+
+
+def mood_correlation(
+    *, user: User, first_day: date | None = None, last_day: date | None = None
+) -> statistics.Correlation:
+    """Spearman's rho between photo negativity and self-reported mood, with n and a 95 % interval."""
+    pairs = mood_pairs(user=user, first_day=first_day, last_day=last_day)
+    return statistics.spearman([pair.negativity for pair in pairs], [float(pair.mood) for pair in pairs])
+
+
+# --- the pilot report (manage.py pilot_report) -----------------------------------------------------------------
+
+
+def research_cohort() -> list[User]:
+    """People whose latest research decision is a grant of the current document: the only ones a report counts."""
+    from accounts.models import ConsentEvent, ConsentKind, User
+
+    candidates = User.objects.filter(
+        pk__in=ConsentEvent.objects.filter(document__kind=ConsentKind.RESEARCH, granted=True).values("user_id")
+    ).order_by("pk")
+    return [person for person in candidates if consent_is_active(user=person, kind=ConsentKind.RESEARCH)]
+
+
+def _correlation_dict(result: statistics.Correlation) -> dict[str, Any]:
+    return asdict(result)
+
+
+def pilot_report(*, first_day: date | None = None, last_day: date | None = None) -> dict[str, Any]:
+    """The figures a pilot review needs, over people with an active research consent.
+
+    Per-person pairs use each person's calendar days; the period bounds, the weeks of the retention
+    table and the photo counts use UTC days (the cohort is compared at one clock).
+    """
+    utc = zoneinfo.ZoneInfo("UTC")
+    cohort = research_cohort()
+    ids = [person.pk for person in cohort]
+
+    all_pairs: list[MoodPair] = []
+    rhos: list[float] = []
+    for person in cohort:
+        pairs = mood_pairs(user=person, first_day=first_day, last_day=last_day)
+        all_pairs.extend(pairs)
+        result = statistics.spearman([pair.negativity for pair in pairs], [float(pair.mood) for pair in pairs])
+        if result.rho is not None:
+            rhos.append(result.rho)
+    pooled = statistics.spearman([pair.negativity for pair in all_pairs], [float(pair.mood) for pair in all_pairs])
+    agreement = statistics.binary_agreement(
+        [(pair.photo_negative, pair.mood <= 2) for pair in all_pairs if pair.mood != 3]
+    )
+
+    photos = PhotoAssessment.objects.filter(user_id__in=ids)
+    reports = SelfReport.objects.filter(user_id__in=ids)
+    if first_day is not None:
+        photos = photos.filter(captured_at__gte=_day_start(first_day, utc))
+        reports = reports.filter(at__gte=_day_start(first_day, utc))
+    if last_day is not None:
+        photos = photos.filter(captured_at__lt=_day_start(last_day + timedelta(days=1), utc))
+        reports = reports.filter(at__lt=_day_start(last_day + timedelta(days=1), utc))
+
+    per_user = dict(photos.order_by().values("user_id").annotate(n=Count("id")).values_list("user_id", "n"))
+    counts = sorted(per_user.get(pk, 0) for pk in ids)
+    status = PhotoAssessment.Status
+    finished = photos.filter(status__in=[status.DONE, status.NO_FACE, status.FAILED]).aggregate(
+        finished=Count("id"), no_face=Count("id", filter=Q(status=status.NO_FACE))
+    )
+
+    weekly: dict[date, set[int]] = {}
+    for model_rows, field in ((photos, "captured_at"), (reports, "at")):
+        for week, user_id in (
+            model_rows.annotate(week=TruncWeek(field, tzinfo=utc, output_field=DateField()))
+            .order_by()
+            .values_list("week", "user_id")
+            .distinct()
+        ):
+            weekly.setdefault(week, set()).add(user_id)
+    retention = []
+    if weekly:
+        week = min(weekly)
+        previous: set[int] | None = None
+        while week <= max(weekly):
+            active = weekly.get(week, set())
+            retained = len(active & previous) if previous is not None else None
+            retention.append(
+                {
+                    "week": week,
+                    "active": len(active),
+                    "retained": retained,
+                    "retention": (retained / len(previous)) if previous and retained is not None else None,
+                }
+            )
+            previous, week = active, week + timedelta(days=7)
+
+    return {
+        "from": first_day,
+        "to": last_day,
+        "users": len(cohort),
+        "correlation": {
+            "pooled": _correlation_dict(pooled),
+            "per_user_median": median(rhos) if rhos else None,
+            "users_with_rho": len(rhos),
+        },
+        "agreement": asdict(agreement),
+        "assessments_per_user": {
+            "mean": (sum(counts) / len(counts)) if counts else None,
+            "median": median(counts) if counts else None,
+            "min": counts[0] if counts else None,
+            "max": counts[-1] if counts else None,
+        },
+        "retention": retention,
+        "no_face": {
+            "finished": finished["finished"],
+            "no_face": finished["no_face"],
+            "share": (finished["no_face"] / finished["finished"]) if finished["finished"] else None,
+        },
+    }
+
+
+# --- burnout flags (rules: docs/burnout-flags.md) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleState:
+    rule: str
+    holds: bool
+    value: float | None
+
+
+def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[RuleState]:
+    """Whether each burnout rule holds for the person now (two queries).
+
+    Windows are the last PORTAL_WINDOW_DAYS × 24 h and the same span before, as in the portal's list,
+    so that a flag and the portal's "needs attention" agree.
+    """
+    now = now or timezone.now()
+    window = timedelta(days=settings.PORTAL_WINDOW_DAYS)
+    recent_start, previous_start = now - window, now - 2 * window
+    negative = Q(valence=PhotoAssessment.Valence.NEGATIVE)
+    recent, previous = Q(captured_at__gte=recent_start), Q(captured_at__lt=recent_start)
+    counts = PhotoAssessment.objects.filter(
+        user=user, status=PhotoAssessment.Status.DONE, captured_at__gte=previous_start, captured_at__lte=now
+    ).aggregate(
+        recent_total=Count("id", filter=recent),
+        recent_negative=Count("id", filter=recent & negative),
+        previous_total=Count("id", filter=previous),
+        previous_negative=Count("id", filter=previous & negative),
+    )
+    recent_share = counts["recent_negative"] / counts["recent_total"] if counts["recent_total"] else None
+    previous_share = counts["previous_negative"] / counts["previous_total"] if counts["previous_total"] else None
+    share_holds = (
+        recent_share is not None
+        and counts["recent_total"] >= settings.PORTAL_FLAG_MIN_ASSESSMENTS
+        and recent_share >= settings.PORTAL_FLAG_NEGATIVE_PERCENT / 100 - _FLOAT_SLACK
+    )
+    rise = recent_share - previous_share if recent_share is not None and previous_share is not None else None
+    rise_holds = rise is not None and rise >= settings.PORTAL_FLAG_RISE_PERCENT / 100 - _FLOAT_SLACK
+    latest = questionnaire_cbi_list(user=user).filter(at__lte=now).values_list("score", flat=True).first()
+    cbi_holds = latest is not None and latest >= settings.BURNOUT_FLAG_CBI_SCORE
+    return [
+        RuleState(BurnoutFlag.Rule.NEGATIVE_SHARE, share_holds, recent_share),
+        RuleState(BurnoutFlag.Rule.RISE, rise_holds, rise),
+        RuleState(BurnoutFlag.Rule.CBI, cbi_holds, latest),
+    ]
+
+
+def burnout_flags_open(*, user: User) -> list[BurnoutFlag]:
+    return list(BurnoutFlag.objects.filter(user=user, cleared_at__isnull=True).order_by("raised_at", "id"))

@@ -19,9 +19,12 @@ from functools import partial
 from typing import IO, TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,7 +33,16 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts.models import ConsentKind
 from accounts.selectors import consent_is_active
 from accounts.services import consent_require, task_queue_forget
-from emotions.models import ERROR_MESSAGES, PhotoAssessment
+from emotions.models import (
+    CBI_ANSWER_POINTS,
+    CBI_ITEM_KEYS,
+    ERROR_MESSAGES,
+    SELF_REPORT_ASSESSMENT_NOT_FOUND,
+    BurnoutFlag,
+    PhotoAssessment,
+    QuestionnaireResponse,
+    SelfReport,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -597,3 +609,199 @@ def assessment_erase_for_user(user: User) -> None:
         if row.photo:
             transaction.on_commit(partial(_storage_delete, row.photo.storage, row.photo.name))
     PhotoAssessment.objects.filter(user=user).delete()
+
+
+# --- self-reports and questionnaires -----------------------------------------------------------------------
+
+
+class SelfReportRejected(Exception):
+    """A self-report we will not store; `message` is translated and meant for the person."""
+
+    def __init__(self, code: str, message: str, *, field: str = "assessment") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+@transaction.atomic
+def self_report_create(
+    *,
+    user: User,
+    mood: int,
+    note: str = "",
+    assessment: PhotoAssessment | int | None = None,
+    source: str,
+    at: datetime | None = None,
+    is_demo: bool = False,
+) -> SelfReport:
+    """Store how the person feels (1-5), optionally as the answer to one of their own photos.
+
+    `assessment` may be a row or an id (the API and the bot hold ids); someone else's photo is
+    refused with the same words as a missing one, so ids reveal nothing.
+    """
+    assessment_row: PhotoAssessment | None = None
+    if assessment is not None:
+        assessment_id = assessment.pk if isinstance(assessment, PhotoAssessment) else assessment
+        assessment_row = PhotoAssessment.objects.filter(user=user, pk=assessment_id).first()
+        if assessment_row is None:
+            raise SelfReportRejected("assessment_not_found", str(SELF_REPORT_ASSESSMENT_NOT_FOUND))
+    report = SelfReport(
+        user=user,
+        mood=mood,
+        note=(note or "").strip(),
+        assessment=assessment_row,
+        source=source,
+        at=at or timezone.now(),
+        is_demo=is_demo,
+    )
+    try:
+        report.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise SelfReportRejected("invalid", messages[0], field=field) from exc
+    report.save()
+    return report
+
+
+def self_report_export_rows(user: User) -> list[dict[str, object]]:
+    return [
+        {
+            "id": row.pk,
+            "at": row.at,
+            "mood": row.mood,
+            "note": row.note,
+            "assessment_id": row.assessment_id,
+            "source": row.source,
+        }
+        for row in SelfReport.objects.filter(user=user).order_by("at", "id")
+    ]
+
+
+def self_report_erase_for_user(user: User) -> None:
+    SelfReport.objects.filter(user=user).delete()
+
+
+def cbi_score(*, answers: dict[str, str]) -> float:
+    """The scale score: the mean of the six items' points (100/75/50/25/0). Every item must be answered."""
+    missing = [item for item in CBI_ITEM_KEYS if item not in answers]
+    unknown = [key for key in answers if key not in CBI_ITEM_KEYS]
+    bad = [item for item in CBI_ITEM_KEYS if item in answers and answers[item] not in CBI_ANSWER_POINTS]
+    if missing or unknown or bad:
+        raise QuestionnaireRejected("invalid", _("Please answer every question with one of the offered answers."))
+    return sum(CBI_ANSWER_POINTS[answers[item]] for item in CBI_ITEM_KEYS) / len(CBI_ITEM_KEYS)
+
+
+class QuestionnaireRejected(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@transaction.atomic
+def questionnaire_cbi_create(
+    *, user: User, answers: dict[str, str], at: datetime | None = None, is_demo: bool = False
+) -> QuestionnaireResponse:
+    score = cbi_score(answers=answers)
+    response = QuestionnaireResponse(
+        user=user,
+        instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL,
+        answers={item: answers[item] for item in CBI_ITEM_KEYS},
+        score=score,
+        at=at or timezone.now(),
+        is_demo=is_demo,
+    )
+    response.full_clean()
+    response.save()
+    return response
+
+
+def questionnaire_export_rows(user: User) -> list[dict[str, object]]:
+    return [
+        {"id": row.pk, "instrument": row.instrument, "at": row.at, "score": row.score, "answers": row.answers}
+        for row in QuestionnaireResponse.objects.filter(user=user).order_by("at", "id")
+    ]
+
+
+def questionnaire_erase_for_user(user: User) -> None:
+    QuestionnaireResponse.objects.filter(user=user).delete()
+
+
+# --- burnout flags ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def burnout_flags_evaluate(*, user: User, now: datetime | None = None) -> list[BurnoutFlag]:
+    """Raise the rules that started to hold, clear those that stopped; returns the flags raised now.
+
+    A rule that keeps holding keeps its open flag: one episode, one message to the psychologist.
+    """
+    from emotions.selectors import burnout_rule_states
+
+    now = now or timezone.now()
+    open_rows = BurnoutFlag.objects.select_for_update().filter(user=user, cleared_at=None)
+    open_flags = {flag.rule: flag for flag in open_rows}
+    raised = []
+    for state in burnout_rule_states(user=user, now=now):
+        flag = open_flags.get(state.rule)
+        if state.holds and flag is None:
+            flag = BurnoutFlag(user=user, rule=state.rule, raised_at=now, value=state.value)
+            flag.full_clean()
+            flag.save()
+            raised.append(flag)
+        elif not state.holds and flag is not None:
+            flag.cleared_at = now
+            flag.save(update_fields=["cleared_at"])
+    if raised:
+        transaction.on_commit(partial(_burnout_flags_notify, user.pk, [flag.pk for flag in raised]))
+    return raised
+
+
+def burnout_flags_evaluate_all(*, now: datetime | None = None) -> int:
+    """Every patient with photos or questionnaire answers, or with a flag still open."""
+    from accounts.models import User as UserModel
+
+    people = UserModel.objects.filter(role=UserModel.Role.PATIENT).filter(
+        Exists(PhotoAssessment.objects.filter(user=OuterRef("pk")))
+        | Exists(QuestionnaireResponse.objects.filter(user=OuterRef("pk")))
+        | Exists(BurnoutFlag.objects.filter(user=OuterRef("pk"), cleared_at=None))
+    )
+    return sum(len(burnout_flags_evaluate(user=person, now=now)) for person in people.iterator())
+
+
+def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
+    """E-mail each psychologist the person shares with now; a failed send is logged, never lost silently."""
+    from accounts.models import CareLink
+
+    flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=user_id))
+    links = CareLink.objects.filter(patient_id=user_id, status=CareLink.Status.ACTIVE).select_related(
+        "psychologist", "patient"
+    )
+    for link in links:
+        psychologist = link.psychologist
+        if not psychologist.email:
+            continue
+        with translation.override(psychologist.language or settings.LANGUAGE_CODE):
+            name = link.alias or link.patient.display_name
+            rules = ", ".join(str(flag.get_rule_display()) for flag in flags)
+            subject = _("Burnout signal for %(name)s") % {"name": name}
+            body = _(
+                "A burnout signal was raised for %(name)s, who shares their data with you: %(rules)s.\n\n"
+                "Open the portal to see their dynamics. A signal is not a diagnosis."
+            ) % {"name": name, "rules": rules}
+        try:
+            send_mail(subject, body, None, [psychologist.email])
+        except Exception:
+            logger.exception("Could not e-mail the burnout signal to psychologist %s", psychologist.pk)
+
+
+def burnout_flag_export_rows(user: User) -> list[dict[str, object]]:
+    return [
+        {"id": row.pk, "rule": row.rule, "raised_at": row.raised_at, "cleared_at": row.cleared_at, "value": row.value}
+        for row in BurnoutFlag.objects.filter(user=user).order_by("raised_at", "id")
+    ]
+
+
+def burnout_flag_erase_for_user(user: User) -> None:
+    BurnoutFlag.objects.filter(user=user).delete()

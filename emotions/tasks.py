@@ -26,3 +26,8 @@ def purge_expired_photos() -> int:
 def fail_stale_assessments() -> int:
     """Hourly: end the assessments whose analysis task was lost, with a message for the person."""
     return services.assessment_fail_stale()
+
+
+def evaluate_burnout_flags() -> int:
+    """Daily: raise or clear everyone's burnout flags; returns how many flags were raised."""
+    return services.burnout_flags_evaluate_all()

@@ -13,6 +13,8 @@ urlpatterns = [
     path("photos/new/", views.upload, name="upload"),
     path("photos/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("photos/<int:pk>/status/", views.assessment_status, name="assessment_status"),
+    path("mood/", views.self_report_new, name="self_report_new"),
+    path("questionnaires/cbi/", views.questionnaire_cbi, name="questionnaire_cbi"),
 ]
 
 # Mounted at /portal/ (namespace "portal"): the psychologist's view of the patients who share with them.

@@ -1,1 +1,87 @@
-# Create your views here.
+"""The webhook Telegram posts updates to (check, store, enqueue, answer 200: nothing slow here) and the connect page."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from telegram_bridge.models import TelegramAccount
+from telegram_bridge.services import link_token_create, telegram_unlink, update_receive
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN"
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+def _refuse_constant(name: str) -> None:
+    # NaN / Infinity are not JSON, and the database's JSON column would refuse them later (a 500).
+    raise ValueError(f"{name} is not JSON")
+
+
+@csrf_exempt
+@require_POST
+def webhook(request: HttpRequest) -> HttpResponse:
+    expected = settings.TELEGRAM_WEBHOOK_SECRET
+    given = request.META.get(SECRET_HEADER, "")
+    # Constant time, on bytes (compare_digest refuses non-ASCII str); an empty setting refuses everyone.
+    if not expected or not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode()):
+        return _error(403, "forbidden")
+    if request.content_type != "application/json":
+        return _error(415, "JSON only")
+    limit = settings.TELEGRAM_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return _error(400, "bad Content-Length")
+    if declared > limit:
+        return _error(413, "too large")
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        return _error(413, "too large")
+    try:
+        payload = json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return _error(400, "malformed JSON")
+    update_id = payload.get("update_id") if isinstance(payload, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool) or not (0 <= update_id < 2**63):
+        return _error(400, "not a Telegram update")
+    if not update_receive(payload=payload):
+        logger.info("Telegram update %s replayed: ignored", update_id)
+    return JsonResponse({"ok": True})
+
+
+def _qr_svg(text: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+def connect(request: HttpRequest) -> HttpResponse:
+    """ "Connect Telegram": POST makes a one-time deep link (and its QR code); GET shows the state."""
+    context: dict[str, object] = {
+        "account": TelegramAccount.objects.filter(user=request.user).first(),
+        "bot_configured": bool(settings.TELEGRAM_BOT_USERNAME),
+    }
+    if request.method == "POST" and context["bot_configured"]:
+        if request.POST.get("action") == "unlink":
+            telegram_unlink(user=request.user)
+            return redirect("telegram_bridge:connect")
+        _token, link = link_token_create(user=request.user)
+        context.update(link=link, qr_svg=mark_safe(_qr_svg(link)), minutes=15)
+    return render(request, "telegram_bridge/connect.html", context)

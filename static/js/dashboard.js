@@ -58,6 +58,17 @@
           backgroundColor: "rgba(127, 140, 157, 0.6)",
           showLine: false,
           pointRadius: daily.days.length > 120 ? 1.5 : 3
+        }, {
+          // The person's own 1-5 rating on its own axis, so both can be read on one time line.
+          label: canvas.dataset.moodLabel,
+          data: data.mood,
+          yAxisID: "mood",
+          borderColor: "#1e8449",
+          backgroundColor: "#1e8449",
+          borderDash: [6, 4],
+          pointRadius: 3,
+          spanGaps: true,
+          hidden: !data.mood.some(function (value) { return value !== null; })
         }]
       },
       options: {
@@ -65,13 +76,25 @@
         maintainAspectRatio: false,
         scales: {
           y: { min: 0, max: 100, title: { display: true, text: canvas.dataset.axisLabel } },
+          mood: {
+            position: "right",
+            min: 1,
+            max: 5,
+            ticks: { stepSize: 1 },
+            grid: { drawOnChartArea: false },
+            title: { display: true, text: canvas.dataset.moodAxisLabel }
+          },
           x: { ticks: { autoSkip: true, maxTicksLimit: 12 } }
         },
         plugins: {
+          annotation: thresholdLine(data.thresholds.negative_percent, canvas.dataset.thresholdLabel),
           legend: { display: true, position: "bottom" },
           tooltip: {
             callbacks: {
               label: function (ctx) {
+                if (ctx.datasetIndex === 2) {
+                  return ctx.dataset.label + ": " + ctx.formattedValue;
+                }
                 var text = ctx.dataset.label + ": " + ctx.formattedValue + " %";
                 if (ctx.datasetIndex === 1) {
                   text += " (" + canvas.dataset.countLabel + ": " + daily.totals[ctx.dataIndex] + ")";
@@ -80,6 +103,53 @@
               }
             }
           }
+        }
+      }
+    });
+  }
+
+  // A dashed horizontal line at an alert threshold (chartjs-plugin-annotation; nothing without it).
+  function thresholdLine(value, label) {
+    return {
+      annotations: {
+        threshold: {
+          type: "line",
+          yMin: value,
+          yMax: value,
+          borderColor: "rgba(212, 172, 13, 0.9)",
+          borderWidth: 2,
+          borderDash: [4, 4],
+          label: { display: true, content: label + " (" + value + ")", position: "start", font: { size: 11 } }
+        }
+      }
+    };
+  }
+
+  function drawCbi() {
+    var canvas = document.getElementById("cbi-chart");
+    if (!canvas || !data.cbi.scores.length) {
+      return;
+    }
+    new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.cbi.days.map(dayLabel),
+        datasets: [{
+          label: canvas.dataset.datasetLabel,
+          data: data.cbi.scores,
+          borderColor: "#9b59b6",
+          backgroundColor: "#9b59b6",
+          tension: 0.2,
+          pointRadius: 3
+        }]
+      },
+      options: {
+        animation: animation,
+        maintainAspectRatio: false,
+        scales: { y: { min: 0, max: 100 } },
+        plugins: {
+          annotation: thresholdLine(data.thresholds.cbi, canvas.dataset.thresholdLabel),
+          legend: { display: false }
         }
       }
     });
@@ -113,4 +183,5 @@
 
   drawNegativeShare();
   drawMix();
+  drawCbi();
 })();

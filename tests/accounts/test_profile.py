@@ -164,3 +164,9 @@ def test_password_change_rejects_wrong_old_password(client_logged_in: Client) ->
     assert response.context["form"].errors["old_password"] == [
         "Your old password was entered incorrectly. Please enter it again."
     ]
+
+
+def test_profile_offers_to_connect_telegram(client_logged_in) -> None:
+    response = client_logged_in.get("/accounts/profile/")
+    assert "Connect Telegram" in response.content.decode()
+    assert 'href="/telegram/connect/"' in response.content.decode()

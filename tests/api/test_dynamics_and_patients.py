@@ -144,6 +144,7 @@ def test_patient_list_and_dynamics(psychologist_api: APIClient, psychologist: Us
         "previous_share",
         "share_change",
         "flagged",
+        "latest_cbi",
     }
     assert AuditEvent.objects.filter(
         actor=psychologist, subject_user=history, action=AuditEvent.Action.API_READ, detail__what="patient_list"

@@ -326,3 +326,18 @@ def test_an_old_patient_id_is_a_404(portal_client: Client, verified_psychologist
 def test_a_psychologist_id_is_not_a_patient(portal_client: Client) -> None:
     colleague = PsychologistFactory()
     assert portal_client.get(reverse("portal:patient_detail", args=[colleague.pk])).status_code == 404
+
+
+def test_list_shows_the_latest_cbi_score(portal_client: Client, verified_psychologist: User) -> None:
+    from emotions.models import QuestionnaireResponse
+
+    patient, silent = UserFactory(), UserFactory()
+    link_patient(patient, verified_psychologist)
+    link_patient(silent, verified_psychologist)
+    now = timezone.now()
+    for days_ago, score in ((14, 80.0), (2, 41.6667)):
+        QuestionnaireResponse.objects.create(user=patient, answers={}, score=score, at=now - timedelta(days=days_ago))
+    response = portal_client.get(reverse("portal:patients"))
+    scores = {row.patient_id: row.latest_cbi for row in response.context["rows"]}
+    assert scores == {patient.pk: pytest.approx(41.6667), silent.pk: None}
+    assert "a score is not a diagnosis" in response.content.decode()

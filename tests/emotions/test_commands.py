@@ -141,3 +141,25 @@ def test_seed_demo_keeps_real_rows(user: User) -> None:
     call_command("seed_demo", "--username", user.username, "--days", "5", stdout=io.StringIO())
     assert PhotoAssessment.objects.filter(pk=real.pk).exists()
     assert PhotoAssessment.objects.filter(user=user, is_demo=True).count() >= 5
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_mood_questionnaires_consents_and_a_psychologist() -> None:
+    from accounts.models import CareLink, ConsentKind
+    from accounts.selectors import consent_is_active
+    from emotions.models import QuestionnaireResponse, SelfReport
+    from emotions.selectors import mood_correlation, pilot_report
+
+    for _run in range(2):
+        call_command("seed_demo", stdout=io.StringIO())
+    demo = User.objects.get(username="demo")
+    reports = SelfReport.objects.filter(user=demo)
+    assert reports.count() >= 30 and all(report.assessment_id for report in reports)
+    assert QuestionnaireResponse.objects.filter(user=demo).count() == 13  # weekly over 90 days
+    assert consent_is_active(user=demo, kind=ConsentKind.RESEARCH)
+    link = CareLink.objects.get(patient=demo, status="active")
+    assert link.psychologist.username == "demo-psychologist" and link.psychologist.psychologist_profile.verified_at
+    # Lower mood on more negative photos: the correlation the dashboard and the pilot report show.
+    correlation = mood_correlation(user=demo)
+    assert correlation.n >= 30 and correlation.rho < -0.3
+    assert pilot_report()["users"] == 1

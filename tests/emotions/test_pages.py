@@ -146,9 +146,9 @@ def test_dashboard_with_demo_data(client: Client, days: int) -> None:
     assert sum(daily["totals"]) == in_period
     assert data["mix"]["labels"] == ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
     assert sum(data["mix"]["counts"]) == in_period
-    # The accessible tables behind the charts.
-    assert body.count("<details>") == 2
-    assert body.count("<canvas") == 2
+    # The accessible tables behind the charts: negative share (with mood), year heatmap, CBI history, mix.
+    assert body.count("<details>") == 4
+    assert body.count("<canvas") == 3
 
 
 def test_dashboard_period_falls_back_to_30_days(client_logged_in: Client, user: User) -> None:

@@ -8,14 +8,12 @@ so the command leaves the database as it found it.
 from __future__ import annotations
 
 import json
-import statistics
-import time
 import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import CareLink, PsychologistProfile
 from emotions.models import PhotoAssessment
+from emotions.page_timing import logged_in_client, time_page
 
 User = get_user_model()
 
@@ -60,8 +59,7 @@ def _generate(patients: int, photos: int) -> object:
 def _client_for(psychologist: object) -> Client:
     # Logged in with a verified second factor, as after the real TOTP step.
     device = TOTPDevice.objects.create(user=psychologist, name="bench", confirmed=True)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(psychologist)
+    client = logged_in_client(psychologist)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -81,30 +79,7 @@ class Command(BaseCommand):
             raise CommandError("--patients, --photos and --requests must be positive", returncode=2)
         with transaction.atomic():
             client = _client_for(_generate(options["patients"], options["photos"]))
-            result = self._measure(client, options["requests"])
+            result = time_page(client, reverse("portal:patients"), options["requests"])
             transaction.set_rollback(True)
         result.update(patients=options["patients"], photos_each=options["photos"])
         self.stdout.write(json.dumps(result))
-
-    def _measure(self, client: Client, requests: int) -> dict[str, float]:
-        url = reverse("portal:patients")
-        queries: list[str] = []
-
-        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
-        # execute_wrapper, not CaptureQueriesContext: each request resets the debug query log.
-        with connection.execute_wrapper(count):
-            if client.get(url, secure=True).status_code != 200:  # warm-up, and a sanity check
-                raise CommandError("the patient list did not answer 200")
-        timings = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            client.get(url, secure=True)
-            timings.append((time.perf_counter() - started) * 1000)
-        return {
-            "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(statistics.quantiles(timings, n=20)[-1], 1),
-            "queries": len(queries),
-        }

@@ -1,5 +1,9 @@
 """Create a demo account with ~90 days of generated assessments, so a new install shows charts at once.
 
+The demo user also gets mood self-reports (most linked to a photo, lower on more negative days), a weekly
+CBI questionnaire, the processing and research consents, and a verified demo psychologist they share with,
+so the dashboard, the portal, the burnout flags and `pilot_report` all have something to show.
+
 Idempotent: running it again keeps one `demo` user and replaces its generated rows
 (so the series always ends today); real assessments of that user are never touched.
 """
@@ -17,9 +21,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import CareLink, ConsentKind, PsychologistProfile
+from accounts.selectors import consent_current_document, consent_is_active, psychologist_profile_of
+from accounts.services import care_link_create, consent_grant
 from emotions.ml.labels import CLASSES, NEGATIVE_CLASSES, negativity, valence_of
-from emotions.models import PhotoAssessment
+from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, PhotoAssessment, QuestionnaireResponse, SelfReport
 from emotions.selectors import user_tzinfo
+from emotions.services import burnout_flags_evaluate, cbi_score
 
 DEMO_MODEL_VERSION = "demo"
 POSITIVE_OR_NEUTRAL = tuple(name for name in CLASSES if name not in NEGATIVE_CLASSES)
@@ -48,9 +56,19 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="set this password (default: a random one, printed, for a new user)")
         parser.add_argument("--days", type=int, default=90)
         parser.add_argument("--seed", type=int, default=20240601, help="random seed: the same seed, the same data")
+        parser.add_argument("--psychologist", default="demo-psychologist", help="username of the demo psychologist")
 
     @transaction.atomic
-    def handle(self, *args: Any, username: str, password: str | None, days: int, seed: int, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        username: str,
+        password: str | None,
+        days: int,
+        seed: int,
+        psychologist: str,
+        **options: Any,
+    ) -> None:
         user_model = get_user_model()
         user, created = user_model.objects.get_or_create(username=username)
         printed_password = None
@@ -69,7 +87,21 @@ class Command(BaseCommand):
             row.full_clean(exclude=["user"])
         PhotoAssessment.objects.bulk_create(rows, batch_size=500)
 
-        self.stdout.write(f"{'Created' if created else 'Refreshed'} user {username!r} with {len(rows)} assessments.")
+        rng = random.Random(seed + 1)
+        SelfReport.objects.filter(user=user, is_demo=True).delete()
+        reports = self._self_reports(user=user, photos=PhotoAssessment.objects.filter(user=user, is_demo=True), rng=rng)
+        SelfReport.objects.bulk_create(reports, batch_size=500)
+        QuestionnaireResponse.objects.filter(user=user, is_demo=True).delete()
+        answers = self._questionnaires(user=user, days=days, rng=rng)
+        QuestionnaireResponse.objects.bulk_create(answers)
+        self._consents(user)
+        doctor = self._psychologist(user, psychologist)
+        burnout_flags_evaluate(user=user)
+
+        self.stdout.write(
+            f"{'Created' if created else 'Refreshed'} user {username!r} with {len(rows)} assessments, "
+            f"{len(reports)} mood ratings and {len(answers)} questionnaires, shared with {doctor.username!r}."
+        )
         if printed_password:
             self.stdout.write(f"Password: {printed_password}")
 
@@ -106,3 +138,78 @@ class Command(BaseCommand):
                     )
                 )
         return rows
+
+    def _self_reports(self, *, user: Any, photos: Any, rng: random.Random) -> list[SelfReport]:
+        """About two days in three, a rating of the day's first photo: lower mood on more negative photos."""
+        reports = []
+        seen_days: set[Any] = set()
+        tz = user_tzinfo(user)
+        for photo in photos.order_by("captured_at"):
+            day = timezone.localtime(photo.captured_at, tz).date()
+            if day in seen_days or rng.random() > 0.66:
+                seen_days.add(day)
+                continue
+            seen_days.add(day)
+            mood = round(5 - 4 * photo.negativity + rng.gauss(0, 0.7))
+            reports.append(
+                SelfReport(
+                    user=user,
+                    at=photo.captured_at + timedelta(minutes=1),
+                    mood=min(5, max(1, mood)),
+                    assessment=photo,
+                    source=SelfReport.Source.WEB,
+                    is_demo=True,
+                )
+            )
+        return reports
+
+    def _questionnaires(self, *, user: Any, days: int, rng: random.Random) -> list[QuestionnaireResponse]:
+        """One CBI a week, following the same arc as the photos (about 20 when calm, 65 at the worst)."""
+        now = timezone.now()
+        by_points = {points: key for key, points in CBI_ANSWER_POINTS.items()}
+        responses = []
+        for index in range(0, days, 7):
+            target = 20 + 100 * (negative_share_on(index, days) - 0.15)
+            answers = {
+                item: by_points[min(100, max(0, round((target + rng.gauss(0, 15)) / 25) * 25))]
+                for item in CBI_ITEM_KEYS
+            }
+            responses.append(
+                QuestionnaireResponse(
+                    user=user,
+                    instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL,
+                    answers=answers,
+                    score=cbi_score(answers=answers),
+                    at=now - timedelta(days=days - 1 - index, hours=2),
+                    is_demo=True,
+                )
+            )
+        return responses
+
+    def _consents(self, user: Any) -> None:
+        for kind in (ConsentKind.PROCESSING, ConsentKind.RESEARCH):
+            document = consent_current_document(kind=kind)
+            if document is not None and not consent_is_active(user=user, kind=kind):
+                consent_grant(user=user, document=document)
+
+    def _psychologist(self, patient: Any, username: str) -> Any:
+        """A verified psychologist the demo user shares with (they set up two-factor sign-in at first login)."""
+        user_model = get_user_model()
+        doctor, created = user_model.objects.get_or_create(
+            username=username, defaults={"role": user_model.Role.PSYCHOLOGIST, "first_name": "Demo"}
+        )
+        if created:
+            doctor_password = secrets.token_urlsafe(12)
+            doctor.set_password(doctor_password)
+            doctor.save()
+            self.stdout.write(f"Psychologist {username!r} password: {doctor_password}")
+        profile = psychologist_profile_of(user=doctor) or PsychologistProfile.objects.create(
+            user=doctor,
+            licence_number="DEMO-0001",
+            issuing_body="Demo board",
+            country="Demo",
+            verified_at=timezone.now(),
+        )
+        if not CareLink.objects.filter(patient=patient, psychologist=doctor, status=CareLink.Status.ACTIVE).exists():
+            care_link_create(patient=patient, code=profile.code)
+        return doctor
