@@ -26,6 +26,18 @@ def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message}, status=status)
 
 
+def _storable(value: object) -> bool:
+    """Whether PostgreSQL's JSON column can hold it: lone UTF-16 surrogates ("\\ud800") parse in
+    Python but are not Unicode text, and jsonb refuses NUL characters (either would be a 500)."""
+    if isinstance(value, str):
+        return "\x00" not in value and not any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return all(_storable(key) and _storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_storable(item) for item in value)
+    return True
+
+
 def _refuse_constant(name: str) -> None:
     # NaN / Infinity are not JSON, and the database's JSON column would refuse them later (a 500).
     raise ValueError(f"{name} is not JSON")
@@ -53,6 +65,8 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return _error(413, "too large")
     try:
         payload = json.loads(body, parse_constant=_refuse_constant)
+        if not _storable(payload):
+            raise ValueError("not storable as JSON text")
     except (ValueError, RecursionError):
         return _error(400, "malformed JSON")
     update_id = payload.get("update_id") if isinstance(payload, dict) else None

@@ -97,6 +97,16 @@ def test_send_failure_does_not_fail_the_webhook(telegram_api: FakeTelegramAPI, p
 
 
 def test_odd_but_valid_json_is_acknowledged(telegram_api: FakeTelegramAPI, post_update: Callable) -> None:
-    body = b'{"update_id": 42, "message": {"text": "\\ud800", "chat": 5}, "unknown": [1, {"deep": null}]}'
+    body = b'{"update_id": 42, "message": {"text": "\\u00e9\\ud83d\\ude00", "chat": 5}, "unknown": [1, {"deep": null}]}'
     assert post_update(body).status_code == 200
     assert ProcessedUpdate.objects.get(update_id=42).handled_at is not None
+
+
+@pytest.mark.parametrize("text", ["\\ud800", "\\u0000"], ids=["lone-surrogate", "nul"])
+def test_json_that_no_database_can_store_is_refused(
+    telegram_api: FakeTelegramAPI, post_update: Callable, text: str
+) -> None:
+    body = b'{"update_id": 43, "message": {"text": "' + text.encode() + b'", "chat": 5}}'
+    response = post_update(body)
+    assert response.status_code == 400 and response.json()["error"] == "malformed JSON"
+    assert not ProcessedUpdate.objects.filter(update_id=43).exists()
