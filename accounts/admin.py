@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_audit import AuditedUserDataAdmin
 from .models import AuditEvent, CareLink, ConsentDocument, ConsentEvent, DataExport, PsychologistProfile, User
 from .services import psychologist_verify
 from .validators import validate_language, validate_timezone
@@ -30,7 +31,8 @@ class AdminUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedUserDataAdmin, DjangoUserAdmin):
+    audit_owner_field = None  # the row is the person
     form = AdminUserChangeForm
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Product"), {"fields": ("role", "timezone", "language")}))
     # Staff creating an account choose the role up front: a psychologist saved as a patient would

@@ -269,6 +269,9 @@ class AuditEvent(models.Model):
         ACCOUNT_ERASED = "account_erased", _("Account erased")
         PSYCHOLOGIST_VERIFIED = "psychologist_verified", _("Psychologist verified")
         OTP_DEVICE_CONFIRMED = "otp_device_confirmed", _("Two-factor authentication set up")
+        ADMIN_VIEW = "admin_view", _("Opened by staff in the admin panel")
+        ADMIN_CHANGE = "admin_change", _("Changed by staff in the admin panel")
+        ADMIN_DELETE = "admin_delete", _("Deleted by staff in the admin panel")
 
     # The clinician reads a person sees on their privacy page.
     CLINICIAN_READS = (Action.PORTAL_LIST_VIEW, Action.PORTAL_DETAIL_VIEW, Action.API_READ)

@@ -693,7 +693,7 @@ def account_erase(*, user: User, password: str) -> None:
     Rows of other apps go through their registered sections (accounts cannot import them); care
     links, consent events, devices and exports go with the user row; audit lines about the person
     stay for the other party (a psychologist's own record of access) but lose the link to them
-    and their detail. Sessions and admin log lines naming the account are removed too.
+    and their detail. Sessions, admin log lines and django-axes login records naming the account are removed too.
     """
     if not user.check_password(password):
         raise ValidationError(WRONG_PASSWORD_MESSAGE, code="wrong_password")
@@ -710,6 +710,7 @@ def account_erase(*, user: User, password: str) -> None:
     AuditEvent.objects.filter(actor=user).update(actor=None, detail={})
     _admin_log_forget(user)
     _sessions_forget(user_id)
+    _login_records_forget(user.username)
     user.delete()
     audit_record(actor=None, subject_user=None, action=AuditEvent.Action.ACCOUNT_ERASED)
 
@@ -722,6 +723,14 @@ def _admin_log_forget(user: User) -> None:
         targets.append((PsychologistProfile, profile.pk))
     for model, pk in targets:
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=str(pk)).delete()
+
+
+def _login_records_forget(username: str) -> None:
+    """django-axes keeps log-ins and failed attempts by username (and IP address): they go with the account."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=username).delete()
 
 
 def _sessions_forget(user_id: int) -> None:

@@ -13,13 +13,22 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import FormView
@@ -120,7 +129,8 @@ class SignUpView(FormView):
         except ValidationError as exc:
             _add_service_errors(form, exc)
             return self.form_invalid(form)
-        login(self.request, user)
+        # Named: with django-axes there are two backends, and only ModelBackend logs people in.
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("Welcome! Your account is ready."))
         if user.is_psychologist:
             # Nothing in the portal works before the licence is entered and checked.
@@ -528,3 +538,41 @@ def care_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         _("%(name)s can no longer see your data.") % {"name": link.psychologist.display_name},
     )
     return redirect("care:index")
+
+
+# --- login throttling (django-axes) ------------------------------------------------------------------------
+
+
+def client_ip_address(request: HttpRequest) -> str:
+    """The address django-axes counts failures against.
+
+    Behind our reverse proxy (BEHIND_PROXY) REMOTE_ADDR is the proxy itself; the last X-Forwarded-For entry is
+    the address the proxy saw (earlier entries are whatever the client claimed).
+    """
+    if settings.BEHIND_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_message() -> str:
+    hours = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 3600))
+    return ngettext(
+        "Too many failed log-in attempts. For your safety, logging in to this account from here is paused for "
+        "%(hours)d hour. Please try again later.",
+        "Too many failed log-in attempts. For your safety, logging in to this account from here is paused for "
+        "%(hours)d hours. Please try again later.",
+        hours,
+    ) % {"hours": hours}
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """What django-axes answers once a username and address are locked out: 429, the API's error shape or a page."""
+    message = lockout_message()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429)
+    context = {"title": _("Log-in paused"), "message": message}
+    return render(request, "accounts/message.html", context, status=429)

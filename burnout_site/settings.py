@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_q",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",  # login throttling (settings at the end)
+    "csp",  # Content-Security-Policy header (settings at the end)
     "accounts",
     "emotions",
     "telegram_bridge",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a locked-out login into its page
 ]
 
 ROOT_URLCONF = "burnout_site.urls"
@@ -355,3 +359,37 @@ TELEGRAM_API_BASE_URL = env_str("TELEGRAM_API_BASE_URL", "https://api.telegram.o
 TELEGRAM_FILE_BASE_URL = env_str("TELEGRAM_FILE_BASE_URL", "https://api.telegram.org/file/bot")
 # Largest webhook body accepted; Telegram's updates are a few KB.
 TELEGRAM_MAX_BODY_BYTES = env_int("TELEGRAM_MAX_BODY_BYTES", 256 * 1024)
+
+# --- login throttling and Content-Security-Policy (docs/configuration.md) -----------------------------------
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one IP address, that pair is
+# refused (even with the right password) for AXES_COOLOFF_HOURS. Web login and the API token endpoint alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(hours=env_int("AXES_COOLOFF_HOURS", 1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# Behind the proxy the client's address is the last X-Forwarded-For entry (the one our proxy appended).
+AXES_CLIENT_IP_CALLABLE = "accounts.views.client_ip_address"
+# Its start-up banner would print on every manage.py command; failures and lockouts still log as warnings.
+LOGGING["loggers"] = {"axes.apps": {"level": "WARNING"}}
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+# django-csp 4: scripts only from our own static files (chart data travels in json_script, which is not
+# executed). The Swagger UI page adds what it needs for itself only (burnout_site/api_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse, SelfReport
+from accounts.admin_audit import AuditedUserDataAdmin
+from emotions.models import BurnoutFlag, ModelVersionSummary, PhotoAssessment, QuestionnaireResponse, SelfReport
 
 
 @admin.register(PhotoAssessment)
-class PhotoAssessmentAdmin(admin.ModelAdmin):
+class PhotoAssessmentAdmin(AuditedUserDataAdmin):
     list_display = ("id", "user", "captured_at", "source", "status", "label", "negativity", "model_version", "is_demo")
     list_filter = ("status", "source", "valence", "is_demo", "model_version")
     search_fields = ("user__username", "user__email")
@@ -29,6 +35,7 @@ class PhotoAssessmentAdmin(admin.ModelAdmin):
         "error",
         "error_code",
         "error_detail",
+        "photo_retained",
     )
     fieldsets = (
         (None, {"fields": ("user", "source", "captured_at", "created_at", "status", "is_demo")}),
@@ -36,13 +43,18 @@ class PhotoAssessmentAdmin(admin.ModelAdmin):
             _("Result"),
             {"fields": ("label", "valence", "negativity", "probabilities", "faces_found", "face_box", "model_version")},
         ),
-        (_("Photo"), {"fields": ("photo", "photo_delete_after")}),
+        # The raw face photo is never shown or linked here (no file widget, no URL): only whether it is kept.
+        (_("Photo"), {"fields": ("photo_retained", "photo_delete_after")}),
         (_("Errors"), {"fields": ("analyzed_at", "error", "error_code", "error_detail")}),
     )
 
+    @admin.display(description=_("photo retained"))
+    def photo_retained(self, obj: PhotoAssessment) -> str:
+        return str(_("yes")) if obj.photo else str(_("no"))
+
 
 @admin.register(SelfReport)
-class SelfReportAdmin(admin.ModelAdmin):
+class SelfReportAdmin(AuditedUserDataAdmin):
     list_display = ("id", "user", "at", "mood", "source", "assessment", "is_demo")
     list_filter = ("mood", "source", "is_demo")
     search_fields = ("user__username", "user__email")
@@ -54,7 +66,7 @@ class SelfReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionnaireResponse)
-class QuestionnaireResponseAdmin(admin.ModelAdmin):
+class QuestionnaireResponseAdmin(AuditedUserDataAdmin):
     list_display = ("id", "user", "instrument", "at", "score", "is_demo")
     list_filter = ("instrument", "is_demo")
     search_fields = ("user__username", "user__email")
@@ -70,3 +82,52 @@ class BurnoutFlagAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__email")
     list_select_related = ("user",)
     readonly_fields = ("user", "rule", "raised_at", "cleared_at", "value")
+
+
+@admin.register(ModelVersionSummary)
+class ModelVersionSummaryAdmin(admin.ModelAdmin):
+    """Read-only: how many assessments each model version produced, by status. No rows, no people."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("emotions.view_photoassessment")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        statuses = list(PhotoAssessment.Status)
+        counts: dict[str, dict[str, int]] = {}
+        grouped = (
+            PhotoAssessment.objects.values("model_version", "status")
+            .annotate(n=Count("id"))
+            .order_by("model_version", "status")
+        )
+        for row in grouped:
+            counts.setdefault(row["model_version"], {})[row["status"]] = row["n"]
+        rows = [
+            {
+                "version": version,
+                "counts": [per_status.get(status.value, 0) for status in statuses],
+                "total": sum(per_status.values()),
+            }
+            for version, per_status in sorted(counts.items())
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Model versions"),
+            "opts": self.model._meta,
+            "statuses": [status.label for status in statuses],
+            "rows": rows,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/emotions/model_versions.html", context)

@@ -166,6 +166,15 @@ class PhotoAssessment(models.Model):
         return rows
 
 
+class ModelVersionSummary(PhotoAssessment):
+    """Admin-only view of assessment counts per model version and status (emotions/admin.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+
+
 class SelfReport(models.Model):
     """How the person says they feel, on a 1-5 scale: the ground truth the photo estimates are compared with."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +25,24 @@ def _default_language() -> Iterator[None]:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _axes_reset() -> Iterator[None]:
+    """Forget django-axes' failed log-ins around every test, so that one test's wrong passwords lock no other out.
+
+    A test without the database has nothing to reset (pytest-django refuses the query with RuntimeError); the
+    database of a test that asks for it later is rolled back or flushed at its end anyway.
+    """
+    from axes.utils import reset
+
+    def _reset() -> None:
+        with contextlib.suppress(RuntimeError):
+            reset()
+
+    _reset()
+    yield
+    _reset()
 
 
 @pytest.fixture
