@@ -6,9 +6,11 @@ person may see: another person's id is a 404). Routes are in burnout_site/api_ur
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,8 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 from accounts.apis import require_patient_data_access
 from accounts.models import AuditEvent, ConsentKind, User
@@ -216,6 +220,25 @@ def _consent_error(exc: ConsentRequired) -> ApiError:
     return ApiError(status_code=403, code="consent_required", message=exc.message, extra={"document": exc.document.pk})
 
 
+def _date_range_page(
+    request: Request,
+    view: APIView,
+    *,
+    list_between: Callable[..., QuerySet[Any]],
+    serializer_class: type[BaseSerializer],
+    ordering: Sequence[str],
+) -> Response:
+    """One page of the caller's own rows between the optional `from`/`to` days of their time zone."""
+    filters = DateRangeSerializer(data=request.query_params)
+    filters.is_valid(raise_exception=True)
+    rows = list_between(
+        user=request.user, first_day=filters.validated_data.get("from"), last_day=filters.validated_data.get("to")
+    )
+    return paginated_response(
+        queryset=rows, serializer_class=serializer_class, ordering=ordering, request=request, view=view
+    )
+
+
 class AssessmentListApi(ApiView):
     """Your assessments, newest photo first."""
 
@@ -228,17 +251,12 @@ class AssessmentListApi(ApiView):
         description="`from`/`to` are days of your time zone (the `timezone` of /api/v1/me/).",
     )
     def get(self, request: Request) -> Response:
-        filters = DateRangeSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        rows = selectors.assessment_list_between(
-            user=request.user, first_day=filters.validated_data.get("from"), last_day=filters.validated_data.get("to")
-        )
-        return paginated_response(
-            queryset=rows,
+        return _date_range_page(
+            request,
+            self,
+            list_between=selectors.assessment_list_between,
             serializer_class=AssessmentOutputSerializer,
             ordering=("-captured_at", "-id"),
-            request=request,
-            view=self,
         )
 
 
@@ -439,17 +457,12 @@ class SelfReportApi(ApiView):
         description="Newest first. `from`/`to` are days of your time zone.",
     )
     def get(self, request: Request) -> Response:
-        filters = DateRangeSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        rows = selectors.self_report_list_between(
-            user=request.user, first_day=filters.validated_data.get("from"), last_day=filters.validated_data.get("to")
-        )
-        return paginated_response(
-            queryset=rows,
+        return _date_range_page(
+            request,
+            self,
+            list_between=selectors.self_report_list_between,
             serializer_class=SelfReportOutputSerializer,
             ordering=("-at", "-id"),
-            request=request,
-            view=self,
         )
 
     @extend_schema(

@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import cv2
 import numpy as np
 from PIL import Image
 
-from .faces import crop_face, detect_faces
+from .faces import crop_face, detect_faces, resize_square
 from .predictor import Predictor, load_grey
 
 T = TypeVar("T")
@@ -115,5 +114,5 @@ def rss_mb() -> float:
 def random_faces(face_files: Iterable[Path], n: int, seed: int = 0) -> np.ndarray:
     files = sorted(face_files)
     rng = random.Random(seed)
-    crops = [cv2.resize(np.asarray(Image.open(rng.choice(files)).convert("L")), (48, 48)) for _ in range(n)]
+    crops = [resize_square(np.asarray(Image.open(rng.choice(files)).convert("L"))) for _ in range(n)]
     return np.stack(crops)

@@ -13,12 +13,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from .faces import resize_square
 from .labels import CLASSES, NEGATIVE_INDICES, NUM_CLASSES, class_index
-from .model import INPUT_SIZE
 from .predictor import Predictor
 
 NO_FACE = -1
@@ -82,17 +81,10 @@ def read_grey(path: Path) -> np.ndarray:
         raise DatasetError(f"cannot read image {path}: {exc}") from exc
 
 
-def as_face_crop(grey: np.ndarray) -> np.ndarray:
-    if grey.shape == (INPUT_SIZE, INPUT_SIZE):
-        return grey
-    interpolation = cv2.INTER_AREA if min(grey.shape) > INPUT_SIZE else cv2.INTER_LINEAR
-    return cv2.resize(grey, (INPUT_SIZE, INPUT_SIZE), interpolation=interpolation)
-
-
 def predict_crops(predictor: Predictor, paths: list[Path], batch: int = 256) -> list[int]:
     predictions: list[int] = []
     for start in range(0, len(paths), batch):
-        faces = np.stack([as_face_crop(read_grey(p)) for p in paths[start : start + batch]])
+        faces = np.stack([resize_square(read_grey(p)) for p in paths[start : start + batch]])
         predictions += predictor.classify_faces(faces).argmax(1).tolist()
     return predictions
 

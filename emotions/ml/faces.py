@@ -82,6 +82,12 @@ def crop_face(grey: np.ndarray, box: FaceBox, size: int = INPUT_SIZE) -> np.ndar
     if pad:
         grey = cv2.copyMakeBorder(grey, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
         left, top = left + pad, top + pad
-    crop = grey[top : top + side, left : left + side]
-    interpolation = cv2.INTER_AREA if side > size else cv2.INTER_LINEAR
-    return cv2.resize(crop, (size, size), interpolation=interpolation)
+    return resize_square(grey[top : top + side, left : left + side], size)
+
+
+def resize_square(grey: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """size×size: area averaging when shrinking (no aliasing), bilinear when enlarging."""
+    if grey.shape[:2] == (size, size):
+        return grey
+    interpolation = cv2.INTER_AREA if min(grey.shape[:2]) > size else cv2.INTER_LINEAR
+    return cv2.resize(grey, (size, size), interpolation=interpolation)

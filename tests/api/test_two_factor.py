@@ -42,7 +42,7 @@ def test_wrong_code_is_a_field_error(db: None) -> None:
 def test_missing_code_is_a_field_error(db: None) -> None:
     client = client_for(PsychologistProfileFactory().user)
     error = assert_error(client.post(URL, {}, format="json"), 400, "invalid")
-    assert "token" in error["fields"]
+    assert error["fields"]["token"] == ["This field is required."]
 
 
 def test_second_confirmation_is_refused(db: None) -> None:
