@@ -631,8 +631,11 @@ def _export_archive(user: User) -> bytes:
 
 
 def data_export_token(*, export: DataExport) -> str:
-    """The signed part of the download link: ids alone would be guessable."""
-    return signing.dumps({"e": export.pk, "u": export.user_id}, salt=EXPORT_TOKEN_SALT)
+    """The signed part of the download link: ids alone would be guessable.
+
+    Signed without a timestamp so the same export always has the same link: the expiry lives on the row.
+    """
+    return signing.Signer(salt=EXPORT_TOKEN_SALT).sign_object({"e": export.pk, "u": export.user_id})
 
 
 def data_export_open(*, user: User, token: str, now: datetime | None = None) -> DataExport:
@@ -642,7 +645,7 @@ def data_export_open(*, user: User, token: str, now: datetime | None = None) -> 
     a link must not tell a stranger that an export exists), ExportLinkExpired when the time is over.
     """
     try:
-        payload = signing.loads(token, salt=EXPORT_TOKEN_SALT)
+        payload = signing.Signer(salt=EXPORT_TOKEN_SALT).unsign_object(token)
     except signing.BadSignature as exc:
         raise DataExport.DoesNotExist from exc
     if not isinstance(payload, dict) or payload.get("u") != user.pk:
