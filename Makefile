@@ -57,6 +57,7 @@ node_modules/.installed: package.json package-lock.json
 
 migrate: $(VENV)/.runtime-installed node_modules/.installed .env
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 
 static: $(VENV)/.runtime-installed node_modules/.installed .env
 	$(MANAGE) collectstatic --noinput --verbosity 0

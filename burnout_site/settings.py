@@ -171,6 +171,21 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# --- caches -------------------------------------------------------------------
+
+# "default" stays per process (django-q2's statistics and other throwaway values would otherwise write
+# to SQLite); "shared" holds what every web process must agree on, the API throttle counters: Redis when
+# configured, else a database table (`manage.py createcachetable`, run by `make migrate`).
+SHARED_CACHE_TABLE = "shared_cache"
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "burnout"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": SHARED_CACHE_TABLE}
+    ),
+}
+
 # --- auth ---------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
@@ -265,7 +280,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "burnout_site.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "burnout_site.api.schema.ApiAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["burnout_site.api.throttles.ScopedThrottle"],
-    # Per client (user, or IP address when anonymous) and per scope; counted in the default cache.
+    # Per client (user, or IP address when anonymous) and per scope; counted in the shared cache.
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_THROTTLE_AUTH", "10/min"),
         "upload": env_str("API_THROTTLE_UPLOAD", "30/min"),

@@ -29,7 +29,12 @@ from accounts.models import AuditEvent, ConsentKind, User
 from accounts.selectors import care_patients_of_psychologist
 from accounts.services import ConsentRequired, audit_record, audit_record_many, consent_require
 from burnout_site.api.exceptions import ApiError
-from burnout_site.api.pagination import PAGINATION_PARAMETERS, paginated, paginated_response
+from burnout_site.api.pagination import (
+    PAGINATION_PARAMETERS,
+    paginated,
+    paginated_response,
+    paginated_rows_response,
+)
 from burnout_site.api.schema import responses
 from burnout_site.api.views import ApiView
 from emotions import selectors
@@ -375,12 +380,17 @@ class PatientListApi(ApiView):
 
     @extend_schema(
         tags=[PATIENTS_TAG],
-        parameters=[FilterSerializer],
-        responses=responses({200: PatientOutputSerializer(many=True)}, 400, described={403: PATIENT_ACCESS_ERRORS}),
+        parameters=[FilterSerializer, *PAGINATION_PARAMETERS],
+        responses=responses(
+            {200: paginated(PatientOutputSerializer, "PaginatedPatientList")},
+            400,
+            described={403: PATIENT_ACCESS_ERRORS},
+        ),
         summary="The patients who share their data with you now (psychologists)",
         operation_id="patients_list",
         description=(
-            "Not paginated: one row per active sharing link. Each listed patient's privacy page records the read."
+            "One row per active sharing link, in the chosen order, a page at a time. The privacy page of each "
+            "patient on the page records the read."
         ),
     )
     def get(self, request: Request) -> Response:
@@ -388,13 +398,16 @@ class PatientListApi(ApiView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         rows = selectors.portal_patient_rows(psychologist=request.user, sort=filters.validated_data["sort"])
+        response, page = paginated_rows_response(
+            rows=rows, anchor=lambda row: row.link_id, serializer_class=PatientOutputSerializer, request=request
+        )
         audit_record_many(
             actor=request.user,
-            subject_user_ids=[row.patient_id for row in rows],
+            subject_user_ids=[row.patient_id for row in page],
             action=AuditEvent.Action.API_READ,
             detail={"what": "patient_list"},
         )
-        return Response(PatientOutputSerializer(rows, many=True).data)
+        return response
 
 
 class PatientDynamicsApi(ApiView):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -56,7 +56,7 @@ def test_lockout_is_per_username(client: Client, user: User, password: str) -> N
 
 
 def test_api_token_endpoint_is_throttled_too(user: User, password: str) -> None:
-    cache.clear()  # the API's own rate limit (API_THROTTLE_AUTH) counts in the cache
+    caches["shared"].clear()  # the API's own rate limit (API_THROTTLE_AUTH) counts in the shared cache
     api = APIClient()
     for _ in range(4):
         response = api.post(TOKEN, {"username": user.username, "password": "wrong-password"}, format="json")
@@ -68,7 +68,7 @@ def test_api_token_endpoint_is_throttled_too(user: User, password: str) -> None:
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "locked_out"
     assert LOCKED in response.json()["error"]["message"]
-    cache.clear()
+    caches["shared"].clear()
 
 
 def test_pages_carry_a_csp_without_inline_scripts(client_logged_in: Client) -> None:

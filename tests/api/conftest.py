@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -17,11 +17,11 @@ __all__ = ["media_root", "new_media_files"]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    """Throttle counters live in the cache: each test starts with none spent."""
-    cache.clear()
+def _fresh_throttles(db: None) -> Iterator[None]:
+    """Throttle counters live in the shared cache (a table, or Redis): each test starts with none spent."""
+    caches["shared"].clear()
     yield
-    cache.clear()
+    caches["shared"].clear()
 
 
 def token_for(user: User, *, otp: bool = False) -> str:

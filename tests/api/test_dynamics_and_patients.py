@@ -131,8 +131,10 @@ def test_patient_list_and_dynamics(psychologist_api: APIClient, psychologist: Us
     link_patient(history, psychologist)
     link_patient(UserFactory(), PsychologistProfileFactory().user)  # someone else's patient
 
-    rows = psychologist_api.get("/api/v1/patients/").json()
+    page = psychologist_api.get("/api/v1/patients/").json()
 
+    assert (page["next"], page["previous"]) == (None, None)
+    rows = page["results"]
     assert [row["id"] for row in rows] == [history.pk]
     assert rows[0]["name"] == history.username
     assert set(rows[0]) == {
@@ -164,6 +166,63 @@ def test_patient_list_sort_is_validated(psychologist_api: APIClient) -> None:
     assert error["fields"] == {"sort": ['"age" is not a valid choice.']}
 
 
+def _patient_named(psychologist: User, name: str) -> User:
+    patient = UserFactory(first_name=name)
+    link_patient(patient, psychologist)
+    return patient
+
+
+def test_patient_list_pages_follow_the_sort_and_survive_changes(
+    psychologist_api: APIClient, psychologist: User
+) -> None:
+    patients = {name: _patient_named(psychologist, name) for name in ("Anna", "Boris", "Dina", "Egor", "Fedor")}
+
+    first = psychologist_api.get("/api/v1/patients/", {"sort": "name", "page_size": 2}).json()
+    assert [row["name"] for row in first["results"]] == ["Anna", "Boris"]
+    assert first["previous"] is None
+    # Only the rows on the page were read.
+    reads = AuditEvent.objects.filter(action=AuditEvent.Action.API_READ)
+    assert set(reads.values_list("subject_user_id", flat=True)) == {
+        patients["Anna"].pk,
+        patients["Boris"].pk,
+    }
+
+    # A patient who sorts before the page boundary joins meanwhile: the next page does not repeat Boris.
+    _patient_named(psychologist, "Arkady")
+    second = psychologist_api.get(first["next"]).json()
+    assert [row["name"] for row in second["results"]] == ["Dina", "Egor"]
+
+    back = psychologist_api.get(second["previous"]).json()
+    assert [row["name"] for row in back["results"]] == ["Arkady", "Boris"]
+
+    last = psychologist_api.get(second["next"]).json()
+    assert [row["name"] for row in last["results"]] == ["Fedor"]
+    assert last["next"] is None
+
+
+def test_patient_list_page_after_a_revoked_anchor(psychologist_api: APIClient, psychologist: User) -> None:
+    for name in ("Anna", "Boris", "Dina"):
+        _patient_named(psychologist, name)
+    first = psychologist_api.get("/api/v1/patients/", {"sort": "name", "page_size": 2}).json()
+    boris = User.objects.get(first_name="Boris")
+    care_link_revoke(link=boris.care_links_as_patient.get(), patient=boris)
+
+    second = psychologist_api.get(first["next"]).json()
+    assert [row["name"] for row in second["results"]] == ["Dina"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"cursor": "forged"}, "cursor"), ({"page_size": "0"}, "page_size"), ({"page_size": "x"}, "page_size")],
+)
+def test_patient_list_bad_page_parameters(
+    psychologist_api: APIClient, psychologist: User, params: dict, field: str
+) -> None:
+    _patient_named(psychologist, "Anna")
+    error = assert_error(psychologist_api.get("/api/v1/patients/", params), 400, "invalid")
+    assert list(error["fields"]) == [field]
+
+
 def test_other_and_former_patients_are_404(psychologist_api: APIClient, psychologist: User) -> None:
     stranger = UserFactory()
     former = UserFactory()
@@ -173,7 +232,7 @@ def test_other_and_former_patients_are_404(psychologist_api: APIClient, psycholo
     for patient in (stranger, former):
         response = psychologist_api.get(f"/api/v1/patients/{patient.pk}/dynamics/")
         assert_error(response, 404, "not_found", "No such patient shares data with you.")
-    assert psychologist_api.get("/api/v1/patients/").json() == []
+    assert psychologist_api.get("/api/v1/patients/").json()["results"] == []
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).exists()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 from rest_framework.test import APIClient
@@ -70,6 +71,14 @@ def test_throttled_after_the_auth_rate(api: APIClient, settings: SettingsWrapper
     error = assert_error(response, 429, "throttled")
     assert error["message"].startswith("Request was throttled.")
     assert int(response["Retry-After"]) > 0
+
+
+def test_throttle_counts_are_shared_between_processes(api: APIClient, settings: SettingsWrapper) -> None:
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1/min"}}
+    assert api.post("/api/v1/auth/token/", {"username": "a", "password": "b"}).status_code == 400
+    # Another web process starts with an empty per-process cache; the count must still hold there.
+    caches["default"].clear()
+    assert_error(api.post("/api/v1/auth/token/", {"username": "a", "password": "b"}), 429, "throttled")
 
 
 def test_upload_is_throttled_per_user(patient_api: APIClient, settings: SettingsWrapper) -> None:
