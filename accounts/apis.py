@@ -30,8 +30,9 @@ from burnout_site.api.pagination import PAGINATION_PARAMETERS, paginated, pagina
 from burnout_site.api.schema import responses
 from burnout_site.api.views import ApiView
 
+from .alert_channels import alert_channel_effective
 from .decorators import user_has_confirmed_otp_device
-from .models import CareLink, Channel, ConsentDocument, ConsentKind, DataExport, User
+from .models import CareLink, Channel, ConsentDocument, ConsentKind, DataExport, PsychologistProfile, User
 from .selectors import (
     care_links_of_patient,
     consent_current_document,
@@ -56,6 +57,7 @@ from .services import (
     data_export_token,
     otp_device_confirm,
     otp_device_for_setup,
+    psychologist_alert_channel_set,
     psychologist_profile_save,
     user_create,
     user_profile_update,
@@ -277,7 +279,7 @@ class MeApi(ApiView):
         serializer = self.DeleteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            account_erase(user=request.user, password=serializer.validated_data["password"])
+            account_erase(user=request.user, password=serializer.validated_data["password"], channel=Channel.API)
         except ValidationError as exc:
             raise _service_error(exc, field="password") from None
         if not isinstance(request.successful_authenticator, DeviceTokenAuthentication):
@@ -295,6 +297,26 @@ class PsychologistProfileOutputSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="What patients type (or open as a link) to share with you.")
     verified = serializers.BooleanField(source="is_verified")
     verified_at = serializers.DateTimeField(allow_null=True)
+    alert_channel = serializers.ChoiceField(
+        choices=PsychologistProfile.AlertChannel.choices, help_text="Where you chose to get burnout alerts."
+    )
+    alert_channel_effective = serializers.SerializerMethodField(
+        help_text="Where they go now: `email` when Telegram is chosen but no Telegram account is connected."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=PsychologistProfile.AlertChannel.choices))
+    def get_alert_channel_effective(self, profile: PsychologistProfile) -> str:
+        return alert_channel_effective(profile=profile)
+
+
+ALERT_ACCESS_ERRORS = (
+    "`psychologists_only`, `psychologist_not_verified`, `otp_setup_required` (set up two-factor sign-in on the "
+    "website) or `otp_required` (get a token with `otp_token`)."
+)
+
+
+class AlertChannelInputSerializer(serializers.Serializer):
+    alert_channel = serializers.ChoiceField(choices=PsychologistProfile.AlertChannel.choices)
 
 
 class PsychologistProfileApi(ApiView):
@@ -336,6 +358,36 @@ class PsychologistProfileApi(ApiView):
             if getattr(exc, "code", None) == "not_psychologist":
                 raise _service_error(exc, status_code=403) from None
             raise
+        return Response(PsychologistProfileOutputSerializer(profile).data)
+
+    @extend_schema(
+        tags=[ACCOUNT_TAG],
+        request=AlertChannelInputSerializer,
+        responses=responses(
+            {200: PsychologistProfileOutputSerializer},
+            415,
+            described={
+                400: "`invalid`, or `not_connected` (under `fields.alert_channel`): connect Telegram on the "
+                "website first; the message says where.",
+                403: ALERT_ACCESS_ERRORS,
+            },
+        ),
+        summary="Choose where burnout alerts go (psychologists)",
+        description=(
+            "Only `alert_channel` changes here; licence details change with PUT. Alerts name patients, so this "
+            "needs the same verified licence and two-factor sign-in as patients' data."
+        ),
+    )
+    def patch(self, request: Request) -> Response:
+        require_patient_data_access(request)
+        serializer = AlertChannelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = psychologist_profile_of(user=request.user)
+        channel = serializer.validated_data["alert_channel"]
+        try:
+            profile = psychologist_alert_channel_set(profile=profile, channel=channel)
+        except ValidationError as exc:
+            raise _service_error(exc, field="alert_channel") from None
         return Response(PsychologistProfileOutputSerializer(profile).data)
 
 

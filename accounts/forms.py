@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import PsychologistProfile, User
 from .selectors import user_email_taken
 from .services import EMAIL_TAKEN_MESSAGE
 from .validators import LANGUAGE_INVALID_MESSAGE, TIMEZONE_INVALID_MESSAGE, timezone_names
@@ -100,6 +100,14 @@ class PsychologistProfileForm(forms.Form):
         help_text=_("The authority or professional association that issued the licence."),
     )
     country = forms.CharField(label=_("Country"), max_length=64)
+
+
+class AlertChannelForm(forms.Form):
+    alert_channel = forms.ChoiceField(
+        label=_("Send me burnout alerts by"),
+        choices=PsychologistProfile.AlertChannel.choices,
+        widget=forms.RadioSelect,
+    )
 
 
 class OTPTokenForm(forms.Form):

@@ -162,6 +162,10 @@ def psychologist_code_generate() -> str:
 
 
 class PsychologistProfile(models.Model):
+    class AlertChannel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        TELEGRAM = "telegram", _("Telegram")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -182,6 +186,11 @@ class PsychologistProfile(models.Model):
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # Where burnout alerts go. Telegram needs a linked Telegram account; without one the alert goes
+    # by e-mail, so a chosen but unusable channel never silences an alert (docs/burnout-flags.md).
+    alert_channel = models.CharField(
+        _("burnout alerts by"), max_length=16, choices=AlertChannel.choices, default=AlertChannel.EMAIL
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

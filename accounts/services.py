@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .alert_channels import alert_channel_connect_url, alert_channel_connected
 from .models import (
     AuditEvent,
     CareLink,
@@ -307,6 +308,29 @@ def _profile_save_with_unique_code(profile: PsychologistProfile) -> None:
     raise RuntimeError("could not draw a unique psychologist code")
 
 
+def alert_channel_not_connected_message(*, channel: str) -> str:
+    """The refusal of a channel still to be connected, with the address of the page that connects it."""
+    label = PsychologistProfile.AlertChannel(channel).label
+    return _("Connect %(channel)s to your account first: %(url)s") % {
+        "channel": label,
+        "url": alert_channel_connect_url(channel=channel) or settings.SITE_URL,
+    }
+
+
+@transaction.atomic
+def psychologist_alert_channel_set(*, profile: PsychologistProfile, channel: str) -> PsychologistProfile:
+    """Choose where burnout alerts go; a channel that is not connected yet is refused (code `not_connected`)."""
+    # Django's own "not a valid choice" for a channel that does not exist, before asking whether it is connected.
+    channel = PsychologistProfile._meta.get_field("alert_channel").clean(channel, profile)
+    # Refused rather than saved with a note: a choice that silently means e-mail would surprise later.
+    # (Unlinking afterwards does fall back to e-mail: an alert is never lost for want of a channel.)
+    if channel != profile.alert_channel and not alert_channel_connected(user=profile.user, channel=channel):
+        raise ValidationError(alert_channel_not_connected_message(channel=channel), code="not_connected")
+    profile.alert_channel = channel
+    profile.save(update_fields=["alert_channel"])
+    return profile
+
+
 @transaction.atomic
 def psychologist_verify(*, profile: PsychologistProfile, by: User) -> PsychologistProfile:
     if profile.is_verified:
@@ -581,6 +605,7 @@ def _export_sections(user: User) -> dict[str, list[dict[str, Any]]]:
                 "country": profile.country,
                 "code": profile.code,
                 "verified_at": profile.verified_at,
+                "alert_channel": profile.alert_channel,
             }
         ]
     for section in personal_data_sections():
@@ -690,16 +715,26 @@ WRONG_PASSWORD_MESSAGE = _("The password is not correct. Your account was not de
 
 
 @transaction.atomic
-def account_erase(*, user: User, password: str) -> None:
-    """Delete the account and everything about the person, after checking their password.
+def account_erase(*, user: User, password: str, channel: str = Channel.WEB) -> None:
+    """Delete the account and everything about the person, after checking their password (web page, API)."""
+    if not user.check_password(password):
+        raise ValidationError(WRONG_PASSWORD_MESSAGE, code="wrong_password")
+    account_erase_confirmed(user=user, channel=channel)
+
+
+@transaction.atomic
+def account_erase_confirmed(*, user: User, channel: str) -> None:
+    """Delete the account and everything about the person, who the caller has already confirmed it is.
+
+    Each channel confirms in its own way: the password on the web page and in the API, a signed,
+    short-lived confirmation button bound to the linked Telegram account in the bot.
 
     Rows of other apps go through their registered sections (accounts cannot import them); care
     links, consent events, devices and exports go with the user row; audit lines about the person
     stay for the other party (a psychologist's own record of access) but lose the link to them
     and their detail. Sessions, admin log lines and django-axes login records naming the account are removed too.
+    The one line that records the erasure names the channel it came from, never the person.
     """
-    if not user.check_password(password):
-        raise ValidationError(WRONG_PASSWORD_MESSAGE, code="wrong_password")
     user_id = user.pk
     for section in personal_data_sections():
         section.erase(user)
@@ -715,7 +750,7 @@ def account_erase(*, user: User, password: str) -> None:
     _sessions_forget(user_id)
     _login_records_forget(user.username)
     user.delete()
-    audit_record(actor=None, subject_user=None, action=AuditEvent.Action.ACCOUNT_ERASED)
+    audit_record(actor=None, subject_user=None, action=AuditEvent.Action.ACCOUNT_ERASED, detail={"channel": channel})
 
 
 def _admin_log_forget(user: User) -> None:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("delete/", views.account_delete, name="delete"),
     path("psychologist/", views.psychologist_profile, name="psychologist_profile"),
     path("psychologist/pending/", views.psychologist_pending, name="psychologist_pending"),
+    path("psychologist/alerts/", views.psychologist_alerts, name="psychologist_alerts"),
     path("two-factor/setup/", views.otp_setup, name="otp_setup"),
     path("two-factor/verify/", views.otp_verify, name="otp_verify"),
 ]

@@ -33,7 +33,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import FormView
 
+from .alert_channels import alert_channel_connect_path, alert_channel_connected, alert_channel_effective
+from .decorators import portal_access_required
 from .forms import (
+    AlertChannelForm,
     CareCodeForm,
     DeleteAccountForm,
     OTPTokenForm,
@@ -41,7 +44,7 @@ from .forms import (
     PsychologistProfileForm,
     SignUpForm,
 )
-from .models import CareLink, ConsentDocument, ConsentKind, DataExport, User
+from .models import CareLink, ConsentDocument, ConsentKind, DataExport, PsychologistProfile, User
 from .selectors import (
     PRIVACY_PAGE_KINDS,
     audit_clinician_reads_of,
@@ -69,6 +72,7 @@ from .services import (
     data_export_token,
     otp_device_confirm,
     otp_device_for_setup,
+    psychologist_alert_channel_set,
     psychologist_profile_save,
     user_create,
     user_profile_update,
@@ -392,6 +396,36 @@ def psychologist_pending(request: HttpRequest) -> HttpResponse:
     if profile.is_verified:
         return redirect("portal:patients")
     return render(request, "accounts/psychologist_pending.html", {"profile": profile})
+
+
+@portal_access_required
+@require_http_methods(["GET", "POST"])
+def psychologist_alerts(request: HttpRequest) -> HttpResponse:
+    """Where burnout alerts go: e-mail or Telegram. Behind the portal's checks: alerts name patients."""
+    profile: PsychologistProfile = request.psychologist_profile
+    form = AlertChannelForm(_posted(request), initial={"alert_channel": profile.alert_channel})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                psychologist_alert_channel_set(profile=profile, channel=form.cleaned_data["alert_channel"])
+            except ValidationError as exc:
+                form.add_error("alert_channel", exc)
+            else:
+                messages.success(request, _("Your alert settings have been saved."))
+                return redirect("accounts:psychologist_alerts")
+        return render(request, "accounts/psychologist_alerts.html", _alerts_context(profile, form), status=400)
+    return render(request, "accounts/psychologist_alerts.html", _alerts_context(profile, form))
+
+
+def _alerts_context(profile: PsychologistProfile, form: AlertChannelForm) -> dict[str, object]:
+    telegram = PsychologistProfile.AlertChannel.TELEGRAM
+    return {
+        "form": form,
+        "profile": profile,
+        "effective": alert_channel_effective(profile=profile),
+        "telegram_connected": alert_channel_connected(user=profile.user, channel=telegram),
+        "telegram_connect_url": alert_channel_connect_path(channel=telegram),
+    }
 
 
 def _qr_svg(data: str) -> str:

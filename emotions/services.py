@@ -26,6 +26,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat, floatformat
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -43,9 +44,10 @@ from emotions.models import (
     QuestionnaireResponse,
     SelfReport,
 )
+from emotions.signals import burnout_flags_raised
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from accounts.models import CareLink, User
     from emotions.ml.predictor import FaceAnalysis
 
 logger = logging.getLogger(__name__)
@@ -771,29 +773,66 @@ def burnout_flags_evaluate_all(*, now: datetime | None = None) -> int:
 
 
 def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
-    """E-mail each psychologist the person shares with now; a failed send is logged, never lost silently."""
+    """Alert each psychologist the person shares with now: by the channel they chose, e-mail by default."""
     from accounts.models import CareLink
 
     flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=user_id))
-    links = CareLink.objects.filter(patient_id=user_id, status=CareLink.Status.ACTIVE).select_related(
-        "psychologist", "patient"
+    links = list(
+        CareLink.objects.filter(patient_id=user_id, status=CareLink.Status.ACTIVE).select_related(
+            "psychologist", "patient"
+        )
     )
+    if not flags or not links:
+        return
+    taken = _burnout_alerts_taken_over(links=links, flags=flags)
     for link in links:
-        psychologist = link.psychologist
-        if not psychologist.email:
+        if link.pk not in taken:
+            burnout_alert_email(link=link, flags=flags)
+
+
+def _burnout_alerts_taken_over(*, links: list[CareLink], flags: list[BurnoutFlag]) -> set[int]:
+    """The links whose alert another channel (a receiver of burnout_flags_raised) has taken over."""
+    taken: set[int] = set()
+    for receiver, response in burnout_flags_raised.send_robust(sender=BurnoutFlag, links=links, flags=flags):
+        if isinstance(response, Exception):
+            logger.error("Burnout alert receiver %r failed: e-mail instead", receiver, exc_info=response)
             continue
-        with translation.override(psychologist.language or settings.LANGUAGE_CODE):
-            name = link.alias or link.patient.display_name
-            rules = ", ".join(str(flag.get_rule_display()) for flag in flags)
-            subject = _("Burnout signal for %(name)s") % {"name": name}
-            body = _(
-                "A burnout signal was raised for %(name)s, who shares their data with you: %(rules)s.\n\n"
-                "Open the portal to see their dynamics. A signal is not a diagnosis."
-            ) % {"name": name, "rules": rules}
-        try:
-            send_mail(subject, body, None, [psychologist.email])
-        except Exception:
-            logger.exception("Could not e-mail the burnout signal to psychologist %s", psychologist.pk)
+        taken.update(response or ())
+    return taken
+
+
+@dataclass(frozen=True)
+class BurnoutAlert:
+    subject: str
+    body: str
+
+
+def burnout_alert_compose(*, link: CareLink, flags: list[BurnoutFlag], language: str) -> BurnoutAlert:
+    """The alert's words in `language`, whatever the channel: who, which signals, where to look, what it is not."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        name = link.alias or link.patient.display_name
+        rules = ", ".join(str(flag.get_rule_display()) for flag in flags)
+        url = settings.SITE_URL + reverse("portal:patient_detail", args=[link.patient_id])
+        subject = _("Burnout signal for %(name)s") % {"name": name}
+        body = _(
+            "A burnout signal was raised for %(name)s, who shares their data with you: %(rules)s.\n\n"
+            "Their dynamics in the portal: %(url)s\n\nA signal is not a diagnosis."
+        ) % {"name": name, "rules": rules, "url": url}
+    return BurnoutAlert(subject=subject, body=body)
+
+
+def burnout_alert_email(*, link: CareLink, flags: list[BurnoutFlag]) -> bool:
+    """E-mail the alert to the link's psychologist; False if not sent (no address, or a failure: logged)."""
+    psychologist = link.psychologist
+    if not psychologist.email:
+        return False
+    alert = burnout_alert_compose(link=link, flags=flags, language=psychologist.language)
+    try:
+        send_mail(alert.subject, alert.body, None, [psychologist.email])
+    except Exception:
+        logger.exception("Could not e-mail the burnout signal to psychologist %s", psychologist.pk)
+        return False
+    return True
 
 
 def burnout_flag_export_rows(user: User) -> list[dict[str, object]]:

@@ -11,8 +11,11 @@ class TelegramBridgeConfig(AppConfig):
 
     def ready(self) -> None:
         # accounts owns export and erasure but cannot import this app: it is told here what we hold.
+        from accounts.alert_channels import AlertChannelSetup, alert_channel_register
+        from accounts.models import PsychologistProfile
         from accounts.personal_data import PersonalDataSection, personal_data_register
-        from telegram_bridge import services
+        from emotions.signals import burnout_flags_raised
+        from telegram_bridge import alerts, services
 
         personal_data_register(
             PersonalDataSection(
@@ -21,3 +24,12 @@ class TelegramBridgeConfig(AppConfig):
                 erase=services.telegram_erase_for_user,
             )
         )
+        # Burnout alerts in Telegram: accounts asks whether the chat is linked, emotions lets us take alerts over.
+        alert_channel_register(
+            AlertChannelSetup(
+                channel=PsychologistProfile.AlertChannel.TELEGRAM,
+                connected=alerts.telegram_alerts_possible,
+                connect_url_name="telegram_bridge:connect",
+            )
+        )
+        burnout_flags_raised.connect(alerts.burnout_alerts_take_over, dispatch_uid="telegram_bridge.burnout_alerts")

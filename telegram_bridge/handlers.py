@@ -8,25 +8,38 @@ Bot API calls go through one BotSession per update (telegram_bridge/client.py).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from django.utils.translation import ngettext
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import TelegramError
 
+from accounts.models import User
 from accounts.services import ConsentRequired
-from emotions.models import PhotoAssessment
-from emotions.selectors import assessment_period_summary
+from emotions.models import CBI_ANSWERS, CBI_ITEM_KEYS, CBI_ITEMS, PhotoAssessment, QuestionnaireResponse
+from emotions.selectors import assessment_period_summary, questionnaire_cbi_due, questionnaire_cbi_latest
 from emotions.services import PhotoRejected, SelfReportRejected, assessment_create, photo_validate, self_report_create
 from telegram_bridge.client import BotSession
-from telegram_bridge.models import TelegramAccount
+from telegram_bridge.delivery import RetryTask, message_deliver
+from telegram_bridge.models import CbiProgress, TelegramAccount
 from telegram_bridge.services import (
+    DELETE_CONFIRM_TTL,
+    DELETE_TOKEN_VALUE,
+    CbiAnswerRefused,
+    TelegramDeleteRefused,
     TelegramLinkError,
+    button_not_understood_text,
+    cbi_answer_record,
+    cbi_progress_start,
+    telegram_account_erase,
+    telegram_delete_token,
     telegram_link,
     telegram_reminder_set,
     telegram_reminders_due,
@@ -39,10 +52,10 @@ logger = logging.getLogger(__name__)
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 FINISHED_HOOK = "telegram_bridge.tasks.assessment_finished"
 MOOD_CALLBACK_PREFIX = "mood"
-# A result message that fails for a network reason is tried again this many times in all, after
-# 30 s, 60 s... (or whatever Telegram's flood control asks for).
-NOTIFY_ATTEMPTS = 4
-NOTIFY_RETRY_SECONDS = 30
+# "cbi:<run id>:<item position>:<answer key>", at most 35 bytes of the 64 Telegram allows.
+CBI_CALLBACK_PREFIX = "cbi"
+# The "Cancel" button of /delete; its "Yes" button carries a signed token that starts with "del:" too.
+DELETE_CANCEL_DATA = f"{DELETE_TOKEN_VALUE}:cancel"
 # The assessment id of a /mood button that answers no photo.
 NO_ASSESSMENT = 0
 
@@ -95,16 +108,10 @@ def _on_message(session: BotSession, message: Message) -> None:
             _on_mood(session, message)
         elif command == "/stats":
             _on_stats(session, message)
+        elif command == "/cbi":
+            _on_cbi(session, message)
         elif command == "/delete":
-            _send(
-                session,
-                chat_id,
-                _(
-                    "To delete your account and all your data, confirm with your password on the website: "
-                    "%(url)s. /unlink only disconnects this chat."
-                )
-                % {"url": site_url("accounts:delete")},
-            )
+            _on_delete(session, message)
         elif command == "/remind":
             _on_remind(session, message, argument.strip())
         else:
@@ -147,6 +154,7 @@ def _help_text() -> str:
         "/stats - your last 7 and 30 days\n"
         "/mood - tell me how you feel (1-5)\n"
         "/remind HH:MM - a daily check-in at this time; /remind off stops it\n"
+        "/cbi - a short burnout questionnaire (six questions)\n"
         "/unlink - disconnect this chat from your account\n"
         "/delete - delete your account and all your data\n"
         "/help - this message"
@@ -198,12 +206,19 @@ def _on_start(session: BotSession, message: Message, token: str) -> None:
     except TelegramLinkError as exc:
         _send(session, chat_id, exc.message)
         return
-    _send(
-        session,
-        chat_id,
-        _("Done! This chat is connected to your account %(username)s. Send me a selfie whenever you like.")
-        % {"username": account.user.get_username()},
-    )
+    _send(session, chat_id, _linked_text(account.user))
+
+
+def _linked_text(user: User) -> str:
+    if user.is_psychologist:
+        # A psychologist links the chat to receive burnout alerts, not to send selfies.
+        return _(
+            "Done! This chat is connected to your account %(username)s. Choose Telegram in your alert settings "
+            "to get burnout alerts here: %(url)s"
+        ) % {"username": user.get_username(), "url": site_url("accounts:psychologist_alerts")}
+    return _("Done! This chat is connected to your account %(username)s. Send me a selfie whenever you like.") % {
+        "username": user.get_username()
+    }
 
 
 def _on_unlink(session: BotSession, message: Message) -> None:
@@ -212,6 +227,14 @@ def _on_unlink(session: BotSession, message: Message) -> None:
         _send(session, message.chat_id, _("This chat is no longer connected to your account."))
     else:
         _send(session, message.chat_id, _("This chat is not connected to any account."))
+
+
+def _consent_required_text(exc: ConsentRequired) -> str:
+    return (
+        exc.message
+        + " "
+        + _("Please read and accept the terms on the website: %(url)s") % {"url": site_url("accounts:privacy")}
+    )
 
 
 def _linked_or_reply(session: BotSession, message: Message) -> TelegramAccount | None:
@@ -285,10 +308,12 @@ def reminders_send() -> int:
     with BotSession() as session:
         for account in accounts:
             with translation.override(reply_language(account.language)):
+                text = _("Time for your daily check-in: send me a selfie, or tell me how you feel.")
+                offer = cbi_offer_text(account.user)
                 result = session.try_call(
                     session.bot.send_message(
                         chat_id=account.chat_id,
-                        text=_("Time for your daily check-in: send me a selfie, or tell me how you feel."),
+                        text=f"{text}\n\n{offer}" if offer else text,
                         reply_markup=mood_keyboard(NO_ASSESSMENT),
                     )
                 )
@@ -321,13 +346,7 @@ def _on_image(session: BotSession, message: Message, file_id: str) -> None:
         _send(session, chat_id, exc.message)
         return
     except ConsentRequired as exc:
-        _send(
-            session,
-            chat_id,
-            exc.message
-            + " "
-            + _("Please read and accept the terms on the website: %(url)s") % {"url": site_url("accounts:privacy")},
-        )
+        _send(session, chat_id, _consent_required_text(exc))
         return
     session.try_call(session.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING))
     _send(session, chat_id, _("Got it! Analysing your photo…"))
@@ -369,74 +388,243 @@ def assessment_notify(*, assessment_id: int, attempt: int = 1) -> None:
         return  # unlinked meanwhile: the result is still on the dashboard
     with translation.override(reply_language(account.language)), BotSession() as session:
         markup = mood_keyboard(assessment.pk) if assessment.status == PhotoAssessment.Status.DONE else None
-        try:
-            session.call(
-                session.bot.send_message(
-                    chat_id=account.chat_id, text=assessment_result_text(assessment), reply_markup=markup
-                )
-            )
-        except (Forbidden, BadRequest) as exc:
-            # Blocked by the person, or a chat that is gone: trying again changes nothing.
-            logger.info("result of assessment %s not delivered: %r", assessment_id, exc)
-        except TelegramError as exc:
-            # Network trouble or Telegram's flood control: try again a little later. The
-            # assessment itself is stored whatever happens here; the dashboard shows it.
-            delay = exc.retry_after if isinstance(exc, RetryAfter) else None
-            notify_retry_schedule(assessment_id=assessment_id, attempt=attempt, retry_after=delay, error=exc)
+        # Whatever happens to the message, the assessment is stored and the dashboard shows it.
+        retry = RetryTask(
+            func="telegram_bridge.tasks.assessment_notify_retry",
+            args=(assessment_id,),
+            what=f"result of assessment {assessment_id}",
+        )
+        text = assessment_result_text(assessment)
+        message_deliver(session, chat_id=account.chat_id, text=text, retry=retry, attempt=attempt, reply_markup=markup)
 
 
-def notify_retry_schedule(*, assessment_id: int, attempt: int, retry_after: object, error: Exception) -> None:
-    if attempt >= NOTIFY_ATTEMPTS:
-        logger.warning("giving up on the result of assessment %s after %s attempts: %r", assessment_id, attempt, error)
+# --- the burnout questionnaire (CBI personal burnout), one item per message ---------------------------------
+
+
+def cbi_offer_text(user: User) -> str:
+    """The weekly questionnaire offer of the dashboard, pointing at /cbi; empty while it is not due."""
+    if not questionnaire_cbi_due(user=user):
+        return ""
+    if questionnaire_cbi_latest(user=user) is not None:
+        text = _("It has been a week or more since you answered the burnout questionnaire. It takes about a minute.")
+    else:
+        text = _(
+            "Answer a short burnout questionnaire (six questions, about a minute) to follow how exhausted you feel "
+            "over the weeks."
+        )
+    return text + " " + _("Send /cbi to answer it here.")
+
+
+def _on_cbi(session: BotSession, message: Message) -> None:
+    account = _linked_or_reply(session, message)
+    if account is None:
         return
-    from django_q.models import Schedule
+    try:
+        progress, resumed = cbi_progress_start(account=account)
+    except ConsentRequired as exc:
+        _send(session, message.chat_id, _consent_required_text(exc))
+        return
+    item = progress.next_item()
+    # A run whose last answer arrived was stored and deleted in that same transaction.
+    assert item is not None
+    if resumed:
+        intro = _("You started the questionnaire earlier. Let us go on with question %(number)s of %(total)s.") % {
+            "number": item + 1,
+            "total": len(CBI_ITEM_KEYS),
+        }
+    else:
+        intro = (
+            _(
+                "The personal burnout scale of the Copenhagen Burnout Inventory: six questions about the last weeks. "
+                "The score goes from 0 to 100; higher means more exhaustion."
+            )
+            + " "
+            + _("Tap the answer that fits best. If you stop, send /cbi later to go on where you left off.")
+        )
+    _send(session, message.chat_id, intro)
+    _cbi_ask(session, message.chat_id, progress, item)
 
-    seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
-    delay = max(float(seconds or 0), NOTIFY_RETRY_SECONDS * 2 ** (attempt - 1))
-    logger.info("result of assessment %s not sent (%r): retrying in %.0f s", assessment_id, error, delay)
-    Schedule.objects.create(
-        name=f"telegram: result {assessment_id} attempt {attempt + 1}",
-        func="telegram_bridge.tasks.assessment_notify_retry",
-        args=f"{assessment_id}, {attempt + 1}",
-        schedule_type=Schedule.ONCE,
-        repeats=1,
-        next_run=timezone.now() + timedelta(seconds=delay),
+
+def _cbi_question_text(item: int) -> str:
+    return _("Question %(number)s of %(total)s: %(question)s") % {
+        "number": item + 1,
+        "total": len(CBI_ITEM_KEYS),
+        "question": CBI_ITEMS[CBI_ITEM_KEYS[item]],
+    }
+
+
+def cbi_keyboard(run_id: int, item: int) -> InlineKeyboardMarkup:
+    # One answer a row: labels like "Never / almost never" do not fit five to a row on a phone.
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(str(label), callback_data=f"{CBI_CALLBACK_PREFIX}:{run_id}:{item}:{key}")]
+            for key, label in CBI_ANSWERS.items()
+        ]
     )
 
 
-# --- mood buttons -----------------------------------------------------------------------------------------
+def _cbi_ask(session: BotSession, chat_id: int, progress: CbiProgress, item: int) -> None:
+    _send(session, chat_id, _cbi_question_text(item), reply_markup=cbi_keyboard(progress.pk, item))
+
+
+def _cbi_result_text(response: QuestionnaireResponse) -> str:
+    return "\n\n".join(
+        [
+            _("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)},
+            _("A questionnaire score is not a diagnosis.")
+            + " "
+            + _(
+                "It helps you and your psychologist follow how you feel over time. If you feel unwell, talk to a "
+                "doctor or a psychologist."
+            ),
+            _("Your earlier scores: %(url)s") % {"url": site_url("emotions:questionnaire_cbi")},
+        ]
+    )
+
+
+def _on_cbi_button(session: BotSession, query: CallbackQuery, account: TelegramAccount, rest: str) -> str | None:
+    parts = rest.split(":")
+    if len(parts) != 3:
+        return button_not_understood_text()
+    run_number, item_number, answer = _callback_int(parts[0]), _callback_int(parts[1]), parts[2]
+    if run_number is None or item_number is None:
+        return button_not_understood_text()
+    try:
+        step = cbi_answer_record(account=account, run_id=run_number, item=item_number, answer=answer)
+    except ConsentRequired as exc:
+        _send(session, _query_chat_id(query), _consent_required_text(exc))
+        return exc.message
+    except CbiAnswerRefused as exc:
+        # A button that answers nothing any more goes, so it is not tapped again.
+        _remove_buttons(session, query)
+        return exc.message
+    # The question stays in the chat with the answer given, without buttons.
+    _edit_text(
+        session,
+        query,
+        _cbi_question_text(item_number) + "\n" + _("Your answer: %(answer)s") % {"answer": CBI_ANSWERS[answer]},
+    )
+    if step.response is not None:
+        _send(session, _query_chat_id(query), _cbi_result_text(step.response))
+        return _("Thank you! Your answers are saved.")
+    assert step.progress is not None and step.next_item is not None
+    _cbi_ask(session, _query_chat_id(query), step.progress, step.next_item)
+    return None
+
+
+# --- /delete ----------------------------------------------------------------------------------------------
+
+
+def _on_delete(session: BotSession, message: Message) -> None:
+    account = _linked_or_reply(session, message)
+    if account is None:
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(_("Yes, delete everything"), callback_data=telegram_delete_token(account=account)),
+                InlineKeyboardButton(_("Cancel"), callback_data=DELETE_CANCEL_DATA),
+            ]
+        ]
+    )
+    minutes = round(DELETE_CONFIRM_TTL.total_seconds() / 60)
+    text = (
+        _(
+            "Delete your account and all your data? This erases everything: your photos and their results, your "
+            "mood ratings, your questionnaire answers, your consents, sharing with psychologists, and the account "
+            "itself, on the website too. It cannot be undone."
+        )
+        + " "
+        + ngettext("The button works for %(minutes)s minute.", "The button works for %(minutes)s minutes.", minutes)
+        % {"minutes": minutes}
+        + " "
+        + _("/unlink only disconnects this chat.")
+    )
+    _send(session, message.chat_id, text, reply_markup=keyboard)
+
+
+def _on_delete_button(session: BotSession, query: CallbackQuery, account: TelegramAccount, rest: str) -> str:
+    if query.data == DELETE_CANCEL_DATA:
+        text = _("Cancelled. Nothing was deleted.")
+        _edit_text(session, query, text)
+        return text
+    try:
+        telegram_account_erase(account=account, token=query.data or "")
+    except TelegramDeleteRefused as exc:
+        if exc.code == "expired":
+            _edit_text(session, query, exc.message)
+        return exc.message
+    text = _("Your account and all your data have been deleted.")
+    _edit_text(session, query, text)
+    return text
+
+
+# --- mood buttons and the dispatch of button taps -------------------------------------------------------------
+
+
+def _on_mood_button(session: BotSession, query: CallbackQuery, account: TelegramAccount, rest: str) -> str:
+    assessment, _sep, mood = rest.partition(":")
+    assessment_id = _callback_int(assessment)
+    if assessment_id is None or mood not in {"1", "2", "3", "4", "5"}:
+        return button_not_understood_text()
+    try:
+        self_report_create(user=account.user, mood=int(mood), assessment=assessment_id or None, source="telegram")
+    except SelfReportRejected as exc:
+        return exc.message
+    # One rating per message: the buttons go, so a second tap cannot store another.
+    _remove_buttons(session, query)
+    return _("Thank you! Your mood is saved.")
+
+
+ButtonHandler = Callable[[BotSession, CallbackQuery, TelegramAccount, str], "str | None"]
+
+# The prefix before the first ":" of callback_data -> what the tap does (with the rest of the data).
+BUTTON_HANDLERS: dict[str, ButtonHandler] = {
+    MOOD_CALLBACK_PREFIX: _on_mood_button,
+    CBI_CALLBACK_PREFIX: _on_cbi_button,
+    DELETE_TOKEN_VALUE: _on_delete_button,
+}
+
+
+def _callback_int(text: str) -> int | None:
+    """An id from callback data, or None: the data comes from the client, and a number too big for
+    the database column would raise there instead of getting an answer."""
+    return int(text) if text.isdecimal() and len(text) <= 18 else None
+
+
+def _query_chat_id(query: CallbackQuery) -> int:
+    # The bot works only in private chats, whose id is the person's; the message is absent when too old.
+    return query.message.chat.id if query.message is not None else query.from_user.id
+
+
+def _remove_buttons(session: BotSession, query: CallbackQuery) -> None:
+    if query.message is not None:
+        session.try_call(
+            session.bot.edit_message_reply_markup(
+                chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=None
+            )
+        )
+
+
+def _edit_text(session: BotSession, query: CallbackQuery, text: str) -> None:
+    """Replace the tapped message's text; without a reply_markup Telegram drops its buttons too."""
+    if query.message is not None:
+        session.try_call(
+            session.bot.edit_message_text(chat_id=query.message.chat.id, message_id=query.message.message_id, text=text)
+        )
 
 
 def _on_callback(session: BotSession, update: Update) -> None:
     query = update.callback_query
     assert query is not None
     with translation.override(reply_language(query.from_user.language_code)):
-        parts = (query.data or "").split(":")
-        account = _account_of(query.from_user.id)
-        answer = _("Sorry, I did not understand that button.")
-        if (
-            len(parts) == 3
-            and parts[0] == MOOD_CALLBACK_PREFIX
-            and parts[1].isdigit()
-            and parts[2] in {"1", "2", "3", "4", "5"}
-        ):
-            if account is None:
-                answer = _not_linked_text()
-            else:
-                try:
-                    assessment_id = int(parts[1]) or None
-                    self_report_create(
-                        user=account.user, mood=int(parts[2]), assessment=assessment_id, source="telegram"
-                    )
-                except SelfReportRejected as exc:
-                    answer = exc.message
-                else:
-                    answer = _("Thank you! Your mood is saved.")
-                    if query.message is not None:
-                        # One rating per message: the buttons go, so a second tap cannot store another.
-                        session.try_call(
-                            session.bot.edit_message_reply_markup(
-                                chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=None
-                            )
-                        )
-        session.try_call(session.bot.answer_callback_query(query.id, text=answer[:200]))
+        prefix, _sep, rest = (query.data or "").partition(":")
+        handler = BUTTON_HANDLERS.get(prefix)
+        account = _account_of(query.from_user.id) if handler is not None else None
+        if handler is None:
+            answer: str | None = button_not_understood_text()
+        elif account is None:
+            answer = _not_linked_text()
+        else:
+            answer = handler(session, query, account, rest)
+        session.try_call(session.bot.answer_callback_query(query.id, text=answer[:200] if answer else None))

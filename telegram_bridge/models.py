@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from emotions.models import CBI_ITEM_KEYS
+
+# An unfinished questionnaire older than this starts again: the answers are about "the last weeks",
+# and answers given days apart are not one questionnaire.
+CBI_PROGRESS_TTL = timedelta(hours=24)
 
 
 class TelegramAccount(models.Model):
@@ -70,3 +78,33 @@ class ProcessedUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"update {self.update_id}"
+
+
+class CbiProgress(models.Model):
+    """The CBI questionnaire someone is answering in the chat, one item per message.
+
+    Kept server-side so that a person who stops half-way can send /cbi later and go on where they
+    were, until CBI_PROGRESS_TTL after the start. Its primary key is the run id in the buttons'
+    callback data, so a button of an earlier, finished run cannot answer this one.
+    """
+
+    account = models.OneToOneField(
+        TelegramAccount, on_delete=models.CASCADE, related_name="cbi_progress", verbose_name=_("Telegram account")
+    )
+    # Item key -> answer key, as QuestionnaireResponse.answers stores them (no order: jsonb keeps none).
+    answers = models.JSONField(_("answers so far"), default=dict, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("unfinished questionnaire")
+        verbose_name_plural = _("unfinished questionnaires")
+
+    def __str__(self) -> str:
+        return f"{self.account_id} cbi {len(self.answers)}/{len(CBI_ITEM_KEYS)}"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.started_at + CBI_PROGRESS_TTL <= (now or timezone.now())
+
+    def next_item(self) -> int | None:
+        """The position in CBI_ITEM_KEYS of the first unanswered item; None when all are answered."""
+        return next((index for index, key in enumerate(CBI_ITEM_KEYS) if key not in self.answers), None)

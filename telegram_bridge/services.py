@@ -1,21 +1,27 @@
-"""Writes for the Telegram bridge: linking accounts, receiving updates, erasure."""
+"""Writes for the Telegram bridge: linking accounts, receiving updates, the questionnaire in the chat, erasure."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from telegram_bridge.models import ProcessedUpdate, TelegramAccount, TelegramLinkToken
+from accounts.models import Channel
+from accounts.services import account_erase_confirmed, consent_require
+from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
+from emotions.services import questionnaire_cbi_create
+from telegram_bridge.models import CBI_PROGRESS_TTL, CbiProgress, ProcessedUpdate, TelegramAccount, TelegramLinkToken
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -202,6 +208,134 @@ def telegram_reminders_due(*, now: datetime | None = None) -> list[TelegramAccou
     return claimed
 
 
+# --- the CBI questionnaire, one item per message ---------------------------------------------------------
+
+
+class CbiAnswerRefused(Exception):
+    """A questionnaire button that stores nothing (already answered, finished, expired, forged);
+    `message` is translated and meant for the person."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def button_not_understood_text() -> str:
+    return _("Sorry, I did not understand that button.")
+
+
+@dataclass(frozen=True)
+class CbiStep:
+    """What an answer led to: the next item to ask (`progress` and `next_item`), or the stored `response`."""
+
+    progress: CbiProgress | None = None
+    next_item: int | None = None
+    response: QuestionnaireResponse | None = None
+
+
+@transaction.atomic
+def cbi_progress_start(*, account: TelegramAccount, now: datetime | None = None) -> tuple[CbiProgress, bool]:
+    """The person's unfinished questionnaire if it has not expired, else a new one; True when it goes on.
+
+    Raises ConsentRequired: the answers are health data, processed under the same consent as photos.
+    """
+    consent_require(user=account.user)
+    now = now or timezone.now()
+    progress = CbiProgress.objects.select_for_update().filter(account=account).first()
+    if progress is not None and progress.is_expired(now):
+        progress.delete()
+        progress = None
+    if progress is not None:
+        return progress, bool(progress.answers)
+    progress = CbiProgress(account=account, started_at=now)
+    progress.full_clean()
+    progress.save()
+    return progress, False
+
+
+@transaction.atomic
+def cbi_answer_record(
+    *, account: TelegramAccount, run_id: int, item: int, answer: str, now: datetime | None = None
+) -> CbiStep:
+    """Store one answer of the run `run_id`; the last one stores the questionnaire and ends the run.
+
+    The row is locked, so two taps at once store one answer; a tap on an answered item, on a button
+    of a finished or expired run, or on forged data raises CbiAnswerRefused and stores nothing.
+    """
+    consent_require(user=account.user)
+    if not 0 <= item < len(CBI_ITEM_KEYS) or answer not in CBI_ANSWER_POINTS:
+        raise CbiAnswerRefused("invalid", button_not_understood_text())
+    progress = CbiProgress.objects.select_for_update().filter(account=account, pk=run_id).first()
+    if progress is None or progress.is_expired(now):
+        raise CbiAnswerRefused(
+            "stale", _("This questionnaire is already finished or has expired. Send /cbi to answer it again.")
+        )
+    key = CBI_ITEM_KEYS[item]
+    if key in progress.answers:
+        raise CbiAnswerRefused("answered", _("You have already answered this question."))
+    progress.answers = {**progress.answers, key: answer}
+    next_item = progress.next_item()
+    if next_item is not None:
+        progress.save(update_fields=["answers"])
+        return CbiStep(progress=progress, next_item=next_item)
+    response = questionnaire_cbi_create(user=account.user, answers=progress.answers, at=now)
+    progress.delete()
+    return CbiStep(response=response)
+
+
+def cbi_progress_purge_expired(*, now: datetime | None = None) -> int:
+    """Forget unfinished questionnaires past their time: partial health answers are not kept for nothing."""
+    cutoff = (now or timezone.now()) - CBI_PROGRESS_TTL
+    deleted, _rows = CbiProgress.objects.filter(started_at__lte=cutoff).delete()
+    return deleted
+
+
+# --- /delete: erasure confirmed with a button ----------------------------------------------------------
+
+
+# The signed value; the token is "del:<timestamp>:<signature>", 54 characters: within the 64 bytes
+# Telegram allows in a button's callback data.
+DELETE_TOKEN_VALUE = "del"
+DELETE_CONFIRM_TTL = timedelta(minutes=10)
+
+
+class TelegramDeleteRefused(Exception):
+    """A confirmation button that erases nothing; `message` is translated and meant for the person."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _delete_signer(account: TelegramAccount) -> signing.TimestampSigner:
+    # Both sides of the link are in the salt, so the signature holds only for the Telegram user who
+    # asked and only while that chat is linked to the same account: a forwarded button, or one left
+    # from before a relink, fails the check without any stored state.
+    return signing.TimestampSigner(salt=f"telegram_bridge.delete:{account.telegram_user_id}:{account.user_id}")
+
+
+def telegram_delete_token(*, account: TelegramAccount) -> str:
+    """The callback data of the "Yes, delete everything" button."""
+    return _delete_signer(account).sign(DELETE_TOKEN_VALUE)
+
+
+def telegram_account_erase(*, account: TelegramAccount, token: str) -> None:
+    """Erase the linked web account and everything about the person, if the token is theirs and fresh."""
+    try:
+        if _delete_signer(account).unsign(token, max_age=DELETE_CONFIRM_TTL) != DELETE_TOKEN_VALUE:
+            raise signing.BadSignature("not a deletion token")
+    except signing.SignatureExpired as exc:
+        raise TelegramDeleteRefused(
+            "expired",
+            _("This confirmation has expired and nothing was deleted. Send /delete again if you still want to."),
+        ) from exc
+    except signing.BadSignature as exc:
+        raise TelegramDeleteRefused("invalid", _("This button is not valid for you. Nothing was deleted.")) from exc
+    account_erase_confirmed(user=account.user, channel=Channel.TELEGRAM)
+
+
 # --- personal data (registered in apps.py) ---------------------------------------------------------------
 
 
@@ -213,8 +347,13 @@ def telegram_export_rows(user: User) -> list[dict[str, object]]:
             "language": account.language,
             "linked_at": account.linked_at,
             "remind_at": account.remind_at.isoformat() if account.remind_at else None,
+            "unfinished_questionnaire": (
+                {"started_at": account.cbi_progress.started_at, "answers": account.cbi_progress.answers}
+                if hasattr(account, "cbi_progress")
+                else None
+            ),
         }
-        for account in TelegramAccount.objects.filter(user=user)
+        for account in TelegramAccount.objects.filter(user=user).select_related("cbi_progress")
     ]
 
 

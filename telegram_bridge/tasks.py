@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
-from telegram_bridge import handlers
+from telegram_bridge import alerts, handlers
 from telegram_bridge.models import ProcessedUpdate
-from telegram_bridge.services import update_mark_handled
+from telegram_bridge.services import cbi_progress_purge_expired, update_mark_handled
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,16 @@ def assessment_notify_retry(assessment_id: int, attempt: int) -> None:
     handlers.assessment_notify(assessment_id=assessment_id, attempt=attempt)
 
 
+def burnout_alert_send(link_id: int, flag_ids: list[int], attempt: int = 1) -> None:
+    """A psychologist's burnout alert in Telegram (queued by alerts.burnout_alerts_take_over; retries itself)."""
+    alerts.burnout_alert_deliver(link_id=link_id, flag_ids=flag_ids, attempt=attempt)
+
+
 def send_reminders() -> int:
     """Every few minutes (schedule in migrations/0002): the daily check-ins that are due; returns how many."""
     return handlers.reminders_send()
+
+
+def purge_expired_questionnaires() -> int:
+    """Hourly (schedule in migrations/0004): unfinished questionnaires past their time; returns how many went."""
+    return cbi_progress_purge_expired()

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import portal_access_required
 from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import link_token_create, telegram_unlink, update_receive
 
@@ -87,7 +88,18 @@ def _qr_svg(text: str) -> str:
 
 @login_required
 def connect(request: HttpRequest) -> HttpResponse:
-    """ "Connect Telegram": POST makes a one-time deep link (and its QR code); GET shows the state."""
+    """ "Connect Telegram": POST makes a one-time deep link (and its QR code); GET shows the state.
+
+    A psychologist's linked chat can receive burnout alerts that name patients, so linking one asks for
+    what the portal asks for (a verified licence, two-factor sign-in): a stolen password alone must not
+    be enough to redirect the alerts to another chat.
+    """
+    if request.user.is_psychologist:
+        return _connect_for_psychologist(request)
+    return _connect(request)
+
+
+def _connect(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "account": TelegramAccount.objects.filter(user=request.user).first(),
         "bot_configured": bool(settings.TELEGRAM_BOT_USERNAME),
@@ -99,3 +111,6 @@ def connect(request: HttpRequest) -> HttpResponse:
         _token, link = link_token_create(user=request.user)
         context.update(link=link, qr_svg=mark_safe(_qr_svg(link)), minutes=15)
     return render(request, "telegram_bridge/connect.html", context)
+
+
+_connect_for_psychologist = portal_access_required(_connect)

@@ -89,7 +89,7 @@ def test_delete_erases_the_account(user: User) -> None:
     assert not PhotoAssessment.objects.exists()
     assert not AuthToken.objects.exists()
     assert other_device.get(ME).status_code == 401
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.ACCOUNT_ERASED).exists()
+    assert AuditEvent.objects.get(action=AuditEvent.Action.ACCOUNT_ERASED).detail == {"channel": "api"}
 
 
 def test_delete_with_a_wrong_password(patient_api: APIClient, user: User) -> None:

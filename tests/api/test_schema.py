@@ -19,6 +19,7 @@ EXPECTED_OPERATIONS = {
     ("delete", "/api/v1/me/"),
     ("get", "/api/v1/me/psychologist-profile/"),
     ("put", "/api/v1/me/psychologist-profile/"),
+    ("patch", "/api/v1/me/psychologist-profile/"),
     ("get", "/api/v1/me/two-factor/"),
     ("post", "/api/v1/me/two-factor/"),
     ("post", "/api/v1/me/export/"),

@@ -12,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django_q.models import Schedule
 
-from accounts.models import User
+from accounts.models import CareLink, User
 from emotions import tasks
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 from emotions.services import burnout_flags_evaluate
+from emotions.signals import burnout_flags_raised
 from tests.conftest import link_patient, portal_client_for
 from tests.factories import PsychologistProfileFactory
 
@@ -124,3 +125,53 @@ def test_no_mail_without_an_active_link(user: User, django_capture_on_commit_cal
 def test_daily_schedule_exists() -> None:
     schedule = Schedule.objects.get(name="emotions: evaluate burnout flags")
     assert (schedule.func, schedule.schedule_type) == ("emotions.tasks.evaluate_burnout_flags", "D")
+
+
+def test_the_mail_names_the_alias_and_links_the_portal_page(
+    user: User, psychologist_with: User, django_capture_on_commit_callbacks: Callable, settings
+) -> None:
+    settings.SITE_URL = "https://burnout.example"
+    CareLink.objects.filter(psychologist=psychologist_with).update(alias="Anna K.")
+    QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
+    with django_capture_on_commit_callbacks(execute=True):
+        burnout_flags_evaluate(user=user)
+    [message] = mail.outbox
+    assert message.subject == "Burnout signal for Anna K."
+    assert f"https://burnout.example/portal/patients/{user.pk}/" in message.body
+
+
+def test_a_link_another_channel_takes_over_gets_no_mail(
+    user: User, psychologist_with: User, django_capture_on_commit_callbacks: Callable
+) -> None:
+    taken: list[list[int]] = []
+
+    def take_all(sender: object, *, links: list[CareLink], flags: list[BurnoutFlag], **kwargs: object) -> list[int]:
+        taken.append([flag.pk for flag in flags])
+        return [link.pk for link in links]
+
+    burnout_flags_raised.connect(take_all, dispatch_uid="test.take_all")
+    try:
+        QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
+        with django_capture_on_commit_callbacks(execute=True):
+            [flag] = burnout_flags_evaluate(user=user)
+    finally:
+        burnout_flags_raised.disconnect(dispatch_uid="test.take_all")
+    assert taken == [[flag.pk]]
+    assert mail.outbox == []
+
+
+def test_a_failing_channel_never_stops_the_flag_nor_the_mail(
+    user: User, psychologist_with: User, django_capture_on_commit_callbacks: Callable
+) -> None:
+    def broken(sender: object, **kwargs: object) -> list[int]:
+        raise RuntimeError("channel down")
+
+    burnout_flags_raised.connect(broken, dispatch_uid="test.broken")
+    try:
+        QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert len(burnout_flags_evaluate(user=user)) == 1
+    finally:
+        burnout_flags_raised.disconnect(dispatch_uid="test.broken")
+    assert BurnoutFlag.objects.filter(user=user, cleared_at=None).count() == 1
+    assert [message.to for message in mail.outbox] == [["doc@example.com"]]

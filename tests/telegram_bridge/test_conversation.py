@@ -11,7 +11,7 @@ from emotions.models import PhotoAssessment, SelfReport
 from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import link_token_create
 from tests.emotions import images
-from tests.factories import UserFactory
+from tests.factories import PsychologistProfileFactory, UserFactory
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_bridge.conftest import TG_USER_ID, callback_update, message_update, photo_update
 
@@ -26,6 +26,17 @@ def test_start_with_a_token_links(telegram_api: FakeTelegramAPI, post_update: Ca
     [sent] = telegram_api.calls_to("sendMessage")
     assert sent["chat_id"] == str(TG_USER_ID)
     assert user.username in sent["text"]
+
+
+def test_a_psychologist_linking_is_pointed_to_the_alert_settings(
+    telegram_api: FakeTelegramAPI, post_update: Callable
+) -> None:
+    psychologist = PsychologistProfileFactory().user
+    token, _link = link_token_create(user=psychologist)
+    post_update(message_update(text=f"/start {token}"))
+    [text] = telegram_api.sent_texts()
+    assert "https://burnout.example/accounts/psychologist/alerts/" in text
+    assert "selfie" not in text
 
 
 def test_start_with_a_used_token_says_so(telegram_api: FakeTelegramAPI, post_update: Callable, user: User) -> None:
@@ -290,9 +301,3 @@ def test_mood_buttons_go_after_a_rating(
     post_update(callback_update("mood:0:5"))
     [edit] = telegram_api.calls_to("editMessageReplyMarkup")
     assert "reply_markup" not in edit or not edit["reply_markup"]
-
-
-def test_delete_points_to_the_confirmed_deletion_page(telegram_api: FakeTelegramAPI, post_update: Callable) -> None:
-    post_update(message_update(text="/delete"))
-    [text] = telegram_api.sent_texts()
-    assert "https://burnout.example/accounts/delete/" in text

@@ -1,0 +1,110 @@
+"""Burnout alerts in Telegram, for the psychologists who chose them (docs/burnout-flags.md).
+
+emotions raises the flags and e-mails the alerts; it never imports this app. After the commit it sends
+`burnout_flags_raised`; `burnout_alerts_take_over` (connected in apps.py) takes the links whose psychologist
+chose Telegram and has a linked chat, queues one task per link, and returns their ids so that emotions
+e-mails only the others. The task falls back to that e-mail whenever Telegram cannot deliver.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from accounts.models import CareLink, PsychologistProfile
+from emotions.models import BurnoutFlag
+from emotions.services import burnout_alert_compose, burnout_alert_email
+from telegram_bridge.client import BotSession
+from telegram_bridge.delivery import Delivery, RetryTask, message_deliver
+from telegram_bridge.handlers import reply_language
+from telegram_bridge.models import TelegramAccount
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+ALERT_TASK = "telegram_bridge.tasks.burnout_alert_send"
+TELEGRAM = PsychologistProfile.AlertChannel.TELEGRAM
+
+
+def telegram_alerts_possible(user: User) -> bool:
+    """Whether Telegram can carry this person's alerts now: the bot is on and their chat is linked."""
+    return bool(settings.TELEGRAM_BOT_TOKEN) and TelegramAccount.objects.filter(user=user).exists()
+
+
+def burnout_alerts_take_over(
+    sender: object, *, links: list[CareLink], flags: list[BurnoutFlag], **kwargs: Any
+) -> list[int]:
+    """Receiver of emotions' burnout_flags_raised: the ids of the links whose alert goes by Telegram."""
+    if not settings.TELEGRAM_BOT_TOKEN:
+        return []
+    by_telegram = _telegram_choosers(user_ids=[link.psychologist_id for link in links])
+    flag_ids = [flag.pk for flag in flags]
+    taken = []
+    for link in links:
+        if link.psychologist_id in by_telegram and _enqueue(link_id=link.pk, flag_ids=flag_ids):
+            taken.append(link.pk)
+    return taken
+
+
+def _telegram_choosers(*, user_ids: list[int]) -> set[int]:
+    """Of these psychologists, those who chose Telegram and have a linked chat."""
+    rows = PsychologistProfile.objects.filter(
+        user_id__in=user_ids, alert_channel=TELEGRAM, user__telegram_account__isnull=False
+    ).values_list("user_id", flat=True)
+    return set(rows)
+
+
+def _enqueue(*, link_id: int, flag_ids: list[int]) -> bool:
+    from django_q.tasks import async_task
+
+    try:
+        async_task(ALERT_TASK, link_id, flag_ids, group="telegram.alert")
+    except Exception:
+        # The broker is down: not taken over, so this psychologist gets the e-mail.
+        logger.exception("could not queue the Telegram burnout alert of care link %s: e-mail instead", link_id)
+        return False
+    return True
+
+
+def burnout_alert_deliver(*, link_id: int, flag_ids: list[int], attempt: int = 1) -> None:
+    """Send one psychologist's alert in Telegram; e-mail it when Telegram refuses, gives up, or is gone meanwhile."""
+    link = CareLink.objects.select_related("psychologist", "patient").filter(pk=link_id).first()
+    if link is None or not link.is_active:
+        return  # sharing ended meanwhile: this psychologist is not to hear about the person any more
+    flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=link.patient_id))
+    if not flags:
+        return  # the person erased their data meanwhile
+    account = _alert_chat(link.psychologist)
+    if account is None or _telegram_send(link=link, flags=flags, account=account, attempt=attempt) in (
+        Delivery.REFUSED,
+        Delivery.GAVE_UP,
+    ):
+        burnout_alert_email(link=link, flags=flags)
+
+
+def _alert_chat(psychologist: User) -> TelegramAccount | None:
+    """The chat to alert, while the psychologist still wants Telegram (they may have changed their mind)."""
+    if not settings.TELEGRAM_BOT_TOKEN:
+        return None
+    if not PsychologistProfile.objects.filter(user=psychologist, alert_channel=TELEGRAM).exists():
+        return None
+    return TelegramAccount.objects.filter(user=psychologist).first()
+
+
+def _telegram_send(*, link: CareLink, flags: list[BurnoutFlag], account: TelegramAccount, attempt: int) -> Delivery:
+    language = link.psychologist.language or reply_language(account.language)
+    alert = burnout_alert_compose(link=link, flags=flags, language=language)
+    retry = RetryTask(
+        func=ALERT_TASK, args=(link.pk, [flag.pk for flag in flags]), what=f"burnout alert of care link {link.pk}"
+    )
+    try:
+        with BotSession() as session:
+            return message_deliver(session, chat_id=account.chat_id, text=alert.body, retry=retry, attempt=attempt)
+    except Exception:
+        # Anything else (a bug, a broken client) must not swallow the alert: it goes by e-mail instead.
+        logger.exception("Telegram burnout alert of care link %s failed: e-mail instead", link.pk)
+        return Delivery.REFUSED
