@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.conf import Conf
+from django_q.tasks import async_task
 
 from accounts.models import Channel
 from accounts.services import account_erase_confirmed, consent_require
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 LINK_TOKEN_TTL = timedelta(minutes=15)
 HANDLE_UPDATE_TASK = "telegram_bridge.tasks.handle_update"
+UPDATE_TASK_GROUP = "telegram.update"
 
 
 class TelegramLinkError(Exception):
@@ -129,10 +132,21 @@ def update_receive(*, payload: dict[str, Any]) -> bool:
             ProcessedUpdate.objects.create(
                 update_id=update_id, telegram_user_id=_update_sender_id(payload), payload=payload
             )
-            transaction.on_commit(partial(_enqueue_update, update_id=update_id))
+            if _queue_in_this_database():
+                # The queue is a table of this database: one commit stores the update and its task
+                # together (half the writes of the webhook's hot path), and neither exists without the other.
+                async_task(HANDLE_UPDATE_TASK, update_id, group=UPDATE_TASK_GROUP)
+            else:
+                # Redis would hand the task to a worker before the row is committed.
+                transaction.on_commit(partial(_enqueue_update, update_id=update_id))
     except IntegrityError:
         return False
     return True
+
+
+def _queue_in_this_database() -> bool:
+    # In sync mode (tests, Q_SYNC) "enqueueing" runs the handler at once: it must wait for the commit.
+    return Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC
 
 
 def update_store(*, payload: dict[str, Any]) -> ProcessedUpdate | None:
@@ -150,10 +164,8 @@ def update_store(*, payload: dict[str, Any]) -> ProcessedUpdate | None:
 
 
 def _enqueue_update(*, update_id: int) -> None:
-    from django_q.tasks import async_task
-
     try:
-        async_task(HANDLE_UPDATE_TASK, update_id, group="telegram.update")
+        async_task(HANDLE_UPDATE_TASK, update_id, group=UPDATE_TASK_GROUP)
     except Exception:
         # Telegram already has its 200; the row stays unhandled for an operator to see.
         logger.exception("could not enqueue Telegram update %s", update_id)
