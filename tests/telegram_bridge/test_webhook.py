@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from telegram_bridge.models import ProcessedUpdate
@@ -110,3 +111,51 @@ def test_json_that_no_database_can_store_is_refused(
     response = post_update(body)
     assert response.status_code == 400 and response.json()["error"] == "malformed JSON"
     assert not ProcessedUpdate.objects.filter(update_id=43).exists()
+
+
+@pytest.fixture
+def queued_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedded set-up as it runs: the ORM broker queues tasks for a worker instead of running them."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(Conf, "ORM", "default")
+
+
+def _queued_update_ids() -> list[int]:
+    from django_q.models import OrmQ
+
+    return [task.task["args"][0] for task in OrmQ.objects.all()]
+
+
+def test_orm_broker_queues_the_update_in_the_same_transaction(
+    queued_not_run: None, telegram_api: FakeTelegramAPI, client: Client
+) -> None:
+    update = message_update(text="/help")
+    body = json.dumps(update)
+    for _attempt in range(2):  # the replay queues nothing more
+        response = client.post(
+            URL, data=body, content_type="application/json", HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=SECRET
+        )
+        assert response.status_code == 200
+    # Queued without waiting for an on-commit callback: the update and its task commit together.
+    assert _queued_update_ids() == [update["update_id"]]
+    assert ProcessedUpdate.objects.get().update_id == update["update_id"]
+    assert telegram_api.calls == []  # a worker sends the reply, not the webhook
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_generator_posts_new_updates(queued_not_run: None, telegram_api: FakeTelegramAPI, live_server) -> None:
+    from telegram_bridge.bench import post_updates
+
+    # The test database on SQLite is in memory, where concurrent writers fail at once ("table is locked")
+    # instead of waiting as they do on the WAL file the product uses: one client there, five elsewhere.
+    clients = 1 if connection.vendor == "sqlite" else 5
+    result = post_updates(
+        url=f"{live_server.url}{URL}", secret=SECRET, first_id=9_000_000, requests=30, concurrency=clients
+    )
+    summary = result.summary()
+    assert (summary["requests"], summary["errors"], summary["statuses"]) == (30, 0, {"200": 30})
+    assert summary["p50_ms"] <= summary["p99_ms"] <= summary["max_ms"]
+    assert sorted(ProcessedUpdate.objects.values_list("update_id", flat=True)) == list(range(9_000_000, 9_000_030))
+    assert sorted(_queued_update_ids()) == list(range(9_000_000, 9_000_030))
