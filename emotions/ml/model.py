@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,16 +162,23 @@ def save_weights(path: Path, model: EmotionResNet, *, model_version: str, metada
         "metadata": metadata,
         "state_dict": {k: (v.half() if v.is_floating_point() else v) for k, v in model.state_dict().items()},
     }
-    _atomic_torch_save(payload, Path(path))
+    atomic_torch_save(payload, Path(path))
 
 
-def _atomic_torch_save(payload: Any, path: Path) -> None:
-    # A crash mid-write must never leave a truncated file where a good one was.
+def atomic_torch_save(payload: Any, path: Path) -> None:
+    atomic_write(Path(path), lambda tmp_name: torch.save(payload, tmp_name))
+
+
+def atomic_write(path: Path, write: Callable[[str], None]) -> None:
+    """Run `write(temporary name)` then move the file into place.
+
+    A crash mid-write must never leave a truncated file where a good one was.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        torch.save(payload, tmp_name)
+        write(tmp_name)
         os.replace(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):
