@@ -359,6 +359,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "emotions.models.PhotoAssessment.Status",
         "CareLinkStatusEnum": "accounts.models.CareLink.Status",
         "ExportStatusEnum": "accounts.models.DataExport.Status",
+        "AlertChannelEnum": "accounts.models.PsychologistProfile.AlertChannel",
     },
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.checks import run_checks
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,9 @@ def test_swagger_ui_uses_local_static_files(client: Client) -> None:
     assert "cdn" not in page.lower()
     script = client.get("/api/docs/?script").content
     assert "/api/schema/" in script.decode()
+
+
+def test_schema_generates_without_warnings() -> None:
+    """drf-spectacular reports naming clashes and unresolvable fields as (deployment) system checks."""
+    messages = [message for message in run_checks(include_deployment_checks=True) if "spectacular" in message.id]
+    assert messages == []
