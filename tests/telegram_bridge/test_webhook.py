@@ -144,7 +144,9 @@ def test_orm_broker_queues_the_update_in_the_same_transaction(
     assert telegram_api.calls == []  # a worker sends the reply, not the webhook
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would otherwise also remove the rows the data
+# migrations create (consent documents, schedules) for the tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_load_generator_posts_new_updates(queued_not_run: None, telegram_api: FakeTelegramAPI, live_server) -> None:
     from telegram_bridge.bench import post_updates
 
