@@ -34,6 +34,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts.models import ConsentKind
 from accounts.selectors import consent_is_active
 from accounts.services import consent_require, task_queue_forget
+from burnout_site.errors import Refusal
 from emotions.models import (
     CBI_ANSWER_POINTS,
     CBI_ITEM_KEYS,
@@ -83,13 +84,8 @@ _AVIF_BRANDS = {b"avif", b"avis"}
 # --- photo validation ------------------------------------------------------------
 
 
-class PhotoRejected(Exception):
-    """An upload we will not analyse; `message` is translated and meant for the person."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class PhotoRejected(Refusal):
+    """An upload we will not analyse."""
 
 
 @dataclass(frozen=True)
@@ -616,13 +612,11 @@ def assessment_erase_for_user(user: User) -> None:
 # --- self-reports and questionnaires -----------------------------------------------------------------------
 
 
-class SelfReportRejected(Exception):
-    """A self-report we will not store; `message` is translated and meant for the person."""
+class SelfReportRejected(Refusal):
+    """A self-report we will not store; `field` is the input it is about."""
 
     def __init__(self, code: str, message: str, *, field: str = "assessment") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
         self.field = field
 
 
@@ -694,11 +688,8 @@ def cbi_score(*, answers: dict[str, str]) -> float:
     return sum(CBI_ANSWER_POINTS[answers[item]] for item in CBI_ITEM_KEYS) / len(CBI_ITEM_KEYS)
 
 
-class QuestionnaireRejected(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class QuestionnaireRejected(Refusal):
+    """Answers that do not make a questionnaire (a missing or unknown answer)."""
 
 
 @transaction.atomic

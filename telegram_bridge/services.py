@@ -21,6 +21,7 @@ from django_q.tasks import async_task
 
 from accounts.models import Channel
 from accounts.services import account_erase_confirmed, consent_require
+from burnout_site.errors import Refusal
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
 from emotions.services import questionnaire_cbi_create
 from telegram_bridge.models import CBI_PROGRESS_TTL, CbiProgress, ProcessedUpdate, TelegramAccount, TelegramLinkToken
@@ -35,13 +36,8 @@ HANDLE_UPDATE_TASK = "telegram_bridge.tasks.handle_update"
 UPDATE_TASK_GROUP = "telegram.update"
 
 
-class TelegramLinkError(Exception):
-    """A /start token that links nothing; `message` is translated and meant for the person."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class TelegramLinkError(Refusal):
+    """A /start token that links nothing."""
 
 
 def _token_hash(token: str) -> str:
@@ -223,14 +219,8 @@ def telegram_reminders_due(*, now: datetime | None = None) -> list[TelegramAccou
 # --- the CBI questionnaire, one item per message ---------------------------------------------------------
 
 
-class CbiAnswerRefused(Exception):
-    """A questionnaire button that stores nothing (already answered, finished, expired, forged);
-    `message` is translated and meant for the person."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class CbiAnswerRefused(Refusal):
+    """A questionnaire button that stores nothing (already answered, finished, expired, forged)."""
 
 
 def button_not_understood_text() -> str:
@@ -312,13 +302,8 @@ DELETE_TOKEN_VALUE = "del"
 DELETE_CONFIRM_TTL = timedelta(minutes=10)
 
 
-class TelegramDeleteRefused(Exception):
-    """A confirmation button that erases nothing; `message` is translated and meant for the person."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class TelegramDeleteRefused(Refusal):
+    """A confirmation button that erases nothing."""
 
 
 def _delete_signer(account: TelegramAccount) -> signing.TimestampSigner:
