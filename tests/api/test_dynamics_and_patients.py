@@ -211,16 +211,25 @@ def test_patient_list_page_after_a_revoked_anchor(psychologist_api: APIClient, p
     assert [row["name"] for row in second["results"]] == ["Dina"]
 
 
+CURSOR_INVALID = "This page link is not valid. Start again from the first page."
+PAGE_SIZE_INVALID = "Ask for between 1 and 100 items per page."
+
+
 @pytest.mark.parametrize(
-    ("params", "field"),
-    [({"cursor": "forged"}, "cursor"), ({"page_size": "0"}, "page_size"), ({"page_size": "x"}, "page_size")],
+    ("params", "field", "message"),
+    [
+        ({"cursor": "forged"}, "cursor", CURSOR_INVALID),
+        ({"page_size": "0"}, "page_size", PAGE_SIZE_INVALID),
+        ({"page_size": "x"}, "page_size", PAGE_SIZE_INVALID),
+    ],
 )
 def test_patient_list_bad_page_parameters(
-    psychologist_api: APIClient, psychologist: User, params: dict, field: str
+    psychologist_api: APIClient, psychologist: User, params: dict, field: str, message: str
 ) -> None:
     _patient_named(psychologist, "Anna")
     error = assert_error(psychologist_api.get("/api/v1/patients/", params), 400, "invalid")
-    assert list(error["fields"]) == [field]
+    assert error["fields"] == {field: [message]}
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).exists()
 
 
 def test_other_and_former_patients_are_404(psychologist_api: APIClient, psychologist: User) -> None:
