@@ -12,7 +12,7 @@ import contextlib
 import io
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -49,11 +49,13 @@ from emotions.signals import burnout_flags_raised
 
 if TYPE_CHECKING:
     from accounts.models import CareLink, User
-    from emotions.ml.predictor import FaceAnalysis
+    from emotions.ml.predictor import FaceAnalysis, Predictor
 
 logger = logging.getLogger(__name__)
 
 ANALYZE_TASK = "emotions.tasks.analyze_assessment"
+# Photos re-scored together: their bytes are held in memory, their faces make one batch.
+REANALYZE_CHUNK = 64
 # Mean grey level (0..255) under which a photo without a face is reported as too dark.
 DARK_BRIGHTNESS = 40.0
 # A pending row older than this has lost its task (worker killed, broker lost it, all
@@ -509,32 +511,63 @@ def _each_locked(
     return changed
 
 
-def assessment_reanalyze(*, assessment_id: int) -> PhotoAssessment | None:
-    """Re-score a finished assessment whose photo was retained, with the deployed model.
+def assessments_reanalyze(*, assessment_ids: Sequence[int], threads: int = 1) -> int:
+    """Re-score finished assessments whose photos were retained, with the deployed model; returns how many.
 
-    Used after a model upgrade. Pending rows belong to the normal path; rows without
-    a photo cannot be re-scored; a row already scored by this model version is left
-    alone, so re-running a bulk re-score is harmless. A failure keeps the old result.
+    Used after a model upgrade, many photos at a time: each chunk is decoded in parallel and its faces
+    go through the network as one batch over `threads` cores. Pending rows belong to the normal path;
+    rows without a photo cannot be re-scored; a row already scored by this model version is left alone,
+    so re-running a bulk re-score is harmless. A photo that fails keeps its old result.
     """
-    with transaction.atomic():
-        assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
-        if assessment is None or not assessment.photo or assessment.status == PhotoAssessment.Status.PENDING:
-            return assessment
-        photo_name = assessment.photo.name
+    from emotions.ml.predictor import get_predictor  # imports torch: never at Django start-up
 
-    outcome = _run_model(photo_name)
-    if isinstance(outcome, _Failure):
-        logger.warning("re-scoring assessment %s failed: %s", assessment_id, outcome.detail)
-        return assessment
+    predictor = get_predictor(settings.EMOTION_MODEL_PATH)
+    ids = list(assessment_ids)
+    return sum(
+        _reanalyze_chunk(predictor, ids[start : start + REANALYZE_CHUNK], threads)
+        for start in range(0, len(ids), REANALYZE_CHUNK)
+    )
 
-    with transaction.atomic():
-        assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
-        if assessment is None or not assessment.photo or assessment.model_version == outcome.model_version[:64]:
-            return assessment
-        _assessment_store_analysis(assessment, outcome)
-        assessment.full_clean()
-        assessment.save()
-    return assessment
+
+def _reanalyze_chunk(predictor: Predictor, ids: list[int], threads: int) -> int:
+    photos = _retained_photos(ids)
+    analyses: dict[int, FaceAnalysis] = {}
+    for pk, outcome in zip(photos, predictor.analyze_files(list(photos.values()), threads=threads), strict=True):
+        if isinstance(outcome, Exception):
+            logger.warning("re-scoring assessment %s failed: %r", pk, outcome)
+        else:
+            analyses[pk] = outcome
+    # The model ran outside any transaction; each row is re-checked under its lock before it changes.
+    return _each_locked(
+        list(analyses),
+        lambda a: (
+            bool(a.photo)
+            and a.status != PhotoAssessment.Status.PENDING
+            and a.model_version != analyses[a.pk].model_version[:64]
+        ),
+        lambda a: _assessment_store_analysis(a, analyses[a.pk]),
+    )
+
+
+def _retained_photos(ids: list[int]) -> dict[int, bytes]:
+    """The encoded photos of those finished rows that still keep one, by primary key."""
+    rows = (
+        PhotoAssessment.objects.filter(pk__in=ids)
+        .exclude(status=PhotoAssessment.Status.PENDING)
+        .exclude(photo="")
+        .exclude(photo__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "photo")
+    )
+    storage = PhotoAssessment._meta.get_field("photo").storage
+    photos: dict[int, bytes] = {}
+    for pk, name in rows:
+        try:
+            with storage.open(name, "rb") as stored:
+                photos[pk] = stored.read()
+        except FileNotFoundError:
+            logger.warning("re-scoring assessment %s: its photo %s is gone from the storage", pk, name)
+    return photos
 
 
 # --- consent withdrawal and personal data (registered in emotions.apps) -----------------------------------

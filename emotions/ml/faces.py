@@ -10,8 +10,8 @@ histogram equalisation found fewer faces (57%), so it is not used.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -44,8 +44,19 @@ class FaceBox:
         return (self.x, self.y, self.w, self.h)
 
 
-@lru_cache(maxsize=1)
+# One classifier per thread: detectMultiScale keeps its image pyramid in the classifier object,
+# so threads sharing one (bulk re-scoring decodes and detects in a thread pool) would corrupt it.
+_per_thread = threading.local()
+
+
 def _cascade() -> cv2.CascadeClassifier:
+    cascade = getattr(_per_thread, "cascade", None)
+    if cascade is None:
+        cascade = _per_thread.cascade = _load_cascade()
+    return cascade
+
+
+def _load_cascade() -> cv2.CascadeClassifier:
     path = cv2.data.haarcascades + CASCADE_FILE
     cascade = cv2.CascadeClassifier(path)
     if cascade.empty():

@@ -9,7 +9,10 @@ from __future__ import annotations
 import io
 import os
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps
 
-from .faces import crop_face, detect_faces
+from .faces import FaceBox, crop_face, detect_faces
 from .labels import CLASSES, negativity, valence_of
 
 # Decoding a JPEG at a reduced scale (libjpeg's DCT scaling) is several times
@@ -116,25 +119,9 @@ class Predictor:
 
     def analyze_grey(self, grey: np.ndarray, scale_back: float = 1.0) -> FaceAnalysis:
         started = time.perf_counter()
-        boxes = detect_faces(grey)
-        brightness = float(grey.mean()) if grey.size else 0.0
-        if not boxes:
-            return FaceAnalysis(0, None, None, None, None, None, self.model_version, _ms_since(started), brightness)
-        largest = boxes[0]
-        probs = self.classify_faces(crop_face(grey, largest)[None])[0]
-        label = CLASSES[int(probs.argmax())]
-        box = tuple(round(v * scale_back) for v in largest.as_tuple())
-        return FaceAnalysis(
-            faces_found=len(boxes),
-            face_box=box,  # type: ignore[arg-type]
-            label=label,
-            valence=valence_of(label),
-            negativity=round(negativity(probs.tolist()), 6),
-            probabilities={name: round(float(p), 6) for name, p in zip(CLASSES, probs, strict=True)},
-            model_version=self.model_version,
-            elapsed_ms=_ms_since(started),
-            brightness=brightness,
-        )
+        located = locate_face(grey, scale_back)
+        probs = self.classify_faces(located.crop[None])[0] if located.crop is not None else None
+        return self._analysis(located, probs, _ms_since(started))
 
     def analyze_image(self, image: Image.Image) -> FaceAnalysis:
         """An already decoded and oriented image (any mode)."""
@@ -148,6 +135,98 @@ class Predictor:
         analysis.elapsed_ms = _ms_since(started)
         return analysis
 
+    def analyze_files(self, sources: Sequence[bytes], *, threads: int = 1) -> list[FaceAnalysis | Exception]:
+        """Many encoded photos at once (bulk re-scoring): one result per photo, in order.
+
+        Each photo is decoded and searched for its face in one of `threads` threads (Pillow and
+        OpenCV release the GIL), then all the faces go through the network together, split over
+        `threads` cores: large batches keep every core busy, which a single photo's six views
+        cannot. A photo that fails to decode yields its exception instead of stopping the others.
+        """
+        located = list(_decode_pool(max(1, threads)).map(_locate_in_file, sources))
+        found = [item for item in located if isinstance(item, LocatedFace) and item.crop is not None]
+        started = time.perf_counter()
+        with torch_threads(threads):
+            probs = self.classify_faces(np.stack([item.crop for item in found])) if found else []
+        # Each face's share of the batch, so a row's elapsed time stays comparable with a single photo's.
+        classify_share_ms = _ms_since(started) / max(1, len(found))
+        rows = iter(probs)
+        return [
+            item if isinstance(item, Exception) else self._analysis_of_located(item, rows, classify_share_ms)
+            for item in located
+        ]
+
+    def _analysis_of_located(self, item: LocatedFace, rows: Iterator[np.ndarray], share_ms: float) -> FaceAnalysis:
+        if item.crop is None:
+            return self._analysis(item, None, item.elapsed_ms)
+        return self._analysis(item, next(rows), item.elapsed_ms + share_ms)
+
+    def _analysis(self, located: LocatedFace, probs: np.ndarray | None, elapsed_ms: float) -> FaceAnalysis:
+        if probs is None or located.box is None:
+            return FaceAnalysis(0, None, None, None, None, None, self.model_version, elapsed_ms, located.brightness)
+        label = CLASSES[int(probs.argmax())]
+        return FaceAnalysis(
+            faces_found=located.faces_found,
+            face_box=tuple(round(v * located.scale_back) for v in located.box.as_tuple()),  # type: ignore[arg-type]
+            label=label,
+            valence=valence_of(label),
+            negativity=round(negativity(probs.tolist()), 6),
+            probabilities={name: round(float(p), 6) for name, p in zip(CLASSES, probs, strict=True)},
+            model_version=self.model_version,
+            elapsed_ms=round(elapsed_ms, 2),
+            brightness=located.brightness,
+        )
+
+
+@dataclass(frozen=True)
+class LocatedFace:
+    """A decoded photo's largest face, ready for the network (crop None: no face found)."""
+
+    faces_found: int
+    box: FaceBox | None
+    crop: np.ndarray | None
+    brightness: float
+    scale_back: float
+    elapsed_ms: float = 0.0
+
+
+def locate_face(grey: np.ndarray, scale_back: float = 1.0) -> LocatedFace:
+    """Detect the faces in a greyscale image and crop the largest (boxes in the image's own pixels)."""
+    boxes = detect_faces(grey)
+    brightness = float(grey.mean()) if grey.size else 0.0
+    if not boxes:
+        return LocatedFace(0, None, None, brightness, scale_back)
+    return LocatedFace(len(boxes), boxes[0], crop_face(grey, boxes[0]), brightness, scale_back)
+
+
+def _locate_in_file(source: bytes) -> LocatedFace | Exception:
+    started = time.perf_counter()
+    try:
+        grey, scale_back = load_grey(source)
+        located = locate_face(grey, scale_back)
+    except Exception as exc:  # Pillow and OpenCV raise many kinds for a broken file; one bad photo of many
+        return exc
+    return replace(located, elapsed_ms=_ms_since(started))
+
+
+@lru_cache(maxsize=2)
+def _decode_pool(threads: int) -> ThreadPoolExecutor:
+    # Kept for the process's lifetime: each thread loads its own face detector once, not once a call.
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="photo-decode")
+
+
+@contextmanager
+def torch_threads(threads: int) -> Iterator[None]:
+    """Run the block's network calls on `threads` threads, then restore the process's setting."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(1, threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
 
 def _zoom(x: Any, zoom: float) -> Any:
     """The central 1/zoom of each face, scaled back to its size (bilinear, edges repeated)."""
@@ -157,6 +236,11 @@ def _zoom(x: Any, zoom: float) -> Any:
     theta = torch.tensor([[1 / zoom, 0.0, 0.0], [0.0, 1 / zoom, 0.0]]).expand(len(x), 2, 3)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's CPU set), not every core the host has."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _ms_since(started: float) -> float:

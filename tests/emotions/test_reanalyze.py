@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from accounts.models import User
@@ -44,6 +45,35 @@ def test_reanalyze_rescores_retained_photos_of_an_old_model_version(
     assert old.model_version == current_version and old.label == "happy"
     assert gone.model_version == "older-model"
     assert "re-scored 1 of 1" in capsys.readouterr().out
+
+
+def test_reanalyze_keeps_the_old_result_of_a_photo_that_is_broken_or_gone(
+    user: User,
+    settings: SettingsWrapper,
+    django_capture_on_commit_callbacks: Callable,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings.PHOTO_RETENTION_DAYS = 30
+    good, broken, gone = (analysed(user, django_capture_on_commit_callbacks) for _ in range(3))
+    current_version = good.model_version
+    old_result = {"model_version": "older-model", "label": "sad"}
+    PhotoAssessment.objects.filter(pk__in=[good.pk, broken.pk, gone.pk]).update(**old_result)
+    Path(broken.photo.path).write_bytes(b"\xff\xd8 no longer a jpeg")
+    Path(gone.photo.path).unlink()
+
+    call_command("reanalyze", "--threads", "2")
+
+    rows = PhotoAssessment.objects.in_bulk([good.pk, broken.pk, gone.pk])
+    assert (rows[good.pk].model_version, rows[good.pk].label) == (current_version, "happy")
+    for pk in (broken.pk, gone.pk):  # nothing lost: the old result stays, the run goes on
+        assert (rows[pk].model_version, rows[pk].label, rows[pk].status) == ("older-model", "sad", "done")
+    assert "re-scored 1 of 3" in capsys.readouterr().out
+
+
+def test_reanalyze_refuses_a_thread_count_below_one() -> None:
+    with pytest.raises(CommandError, match="--threads must be positive") as error:
+        call_command("reanalyze", "--threads", "0")
+    assert error.value.returncode == 2
 
 
 def test_reanalyze_dry_run_changes_nothing(

@@ -70,7 +70,7 @@ def test_evaluate_unreadable_image_names_the_file(class_folder: Path) -> None:
 
 
 def test_bench_prints_one_json_line_with_stage_timings(capsys: pytest.CaptureFixture[str]) -> None:
-    result = run_json("bench_inference", "--n", "4", "--size", "640x480", capsys=capsys)
+    result = run_json("bench_inference", "--n", "4", "--size", "640x480", "--cores", "2", capsys=capsys)
     for key in (
         "photos_per_s",
         "p50_ms",
@@ -80,10 +80,24 @@ def test_bench_prints_one_json_line_with_stage_timings(capsys: pytest.CaptureFix
         "crop_p50_ms",
         "classify_p50_ms",
         "batch_speedup",
+        "batch_all_cores_faces_per_s",
+        "batch_vs_single_photo",
+        "batch_all_cores_vs_single_photo",
+        "bulk_photos_per_s",
+        "bulk_vs_single_photo",
         "rss_mb",
     ):
         assert result[key] >= 0, key
+    for rate in ("photos_per_s", "batch_faces_per_s", "batch_all_cores_faces_per_s", "bulk_photos_per_s"):
+        assert result[rate] > 0, rate
     assert result["faces_found_share"] > 0
+    assert result["cores"] == 2
+
+
+def test_bench_rejects_zero_cores() -> None:
+    with pytest.raises(CommandError, match="--n and --cores must be positive") as error:
+        call_command("bench_inference", "--cores", "0")
+    assert error.value.returncode == 2
 
 
 def test_bench_rejects_a_bad_size() -> None:

@@ -4,6 +4,7 @@ import io
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 from skimage import data as skdata
 
@@ -83,3 +84,37 @@ def test_analyze_file_decodes_a_large_jpeg_at_reduced_scale() -> None:
         "model_version",
         "elapsed_ms",
     }
+
+
+def _jpeg(grey: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(grey).save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def test_bulk_analysis_matches_one_photo_at_a_time_and_keeps_going_past_a_broken_photo() -> None:
+    predictor = get_predictor(WEIGHTS)
+    faces = [_jpeg(padded_face(path)) for path in face_files()]
+    no_face = _jpeg(np.tile(np.linspace(0, 255, 320, dtype=np.uint8), (240, 1)))
+    broken = b"\xff\xd8 not really a jpeg"
+    photos = [*faces, no_face, broken, faces[0]]
+    threads_before = torch.get_num_threads()
+
+    results = predictor.analyze_files(photos, threads=2)
+
+    assert len(results) == len(photos)
+    assert isinstance(results[-2], Exception)  # the broken photo, in its place
+    assert results[len(faces)].faces_found == 0 and results[len(faces)].label is None
+    for photo, bulk in zip([*faces, no_face, faces[0]], [*results[: len(faces) + 1], results[-1]], strict=True):
+        alone = predictor.analyze_file(photo)
+        # Same crop, same network: batching and threads change nothing in the result.
+        assert (bulk.faces_found, bulk.face_box, bulk.label) == (alone.faces_found, alone.face_box, alone.label)
+        if alone.probabilities:
+            for name, p in alone.probabilities.items():
+                assert bulk.probabilities[name] == pytest.approx(p, abs=1e-5)
+    assert sum(1 for r in results if not isinstance(r, Exception) and r.faces_found) >= len(faces) // 2
+    assert torch.get_num_threads() == threads_before  # a worker's one-thread setting is restored after the batch
+
+
+def test_bulk_analysis_of_nothing_is_nothing() -> None:
+    assert get_predictor(WEIGHTS).analyze_files([], threads=2) == []

@@ -1,6 +1,9 @@
-"""manage.py bench_inference [--images DIR] [--size 1280x960] [--n 200]
+"""manage.py bench_inference [--images DIR] [--size 1280x960] [--n 200] [--cores N]
 
 Prints one JSON line. Figures go to docs/BENCHMARKS.md, not into unit tests.
+The single-photo path runs on one thread, as a worker process runs it; the bulk
+figures (batch classification, bulk re-scoring) on `--cores` threads, as
+`manage.py reanalyze` runs them.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from emotions.ml.bench import (
     rss_mb,
     synthetic_selfies,
     time_batch_classification,
+    time_bulk_analysis,
     time_pipeline,
 )
 from emotions.ml.model import WeightsError
-from emotions.ml.predictor import get_predictor
+from emotions.ml.predictor import available_cores, get_predictor
+from emotions.services import REANALYZE_CHUNK
 
 SAMPLE_FACES_DIR = settings.BASE_DIR / "tests" / "fixtures" / "faces"
 
@@ -41,11 +46,14 @@ class Command(BaseCommand):
         parser.add_argument("--images", type=Path, default=None, help="folder of photos (default: synthetic selfies)")
         parser.add_argument("--size", default="1280x960", help="size of the synthetic selfies")
         parser.add_argument("--n", type=int, default=200, help="number of photos to time")
+        parser.add_argument(
+            "--cores", type=int, default=available_cores(), help="threads for the bulk figures (default: all)"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
-        n = int(options["n"])  # type: ignore[arg-type]
-        if n <= 0:
-            raise CommandError("--n must be positive", returncode=2)
+        n, cores = int(options["n"]), int(options["cores"])  # type: ignore[arg-type]
+        if n <= 0 or cores <= 0:
+            raise CommandError("--n and --cores must be positive", returncode=2)
         size = parse_size(str(options["size"]))
         cv2.setNumThreads(1)  # one core, as a worker process gets
         try:
@@ -63,7 +71,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         result = {"n": n, "size": "x".join(map(str, size)) if not options["images"] else "as-is", "threads": 1}
         result.update(time_pipeline(predictor, photos))
-        result.update(time_batch_classification(predictor, random_faces(face_files, 256)))
+        result.update(time_batch_classification(predictor, random_faces(face_files, 256), cores=cores))
+        result.update(time_bulk_analysis(predictor, photos, chunk=REANALYZE_CHUNK, cores=cores))
+        # Against the single-photo rate: one photo at a time, end to end, on one core.
+        single_photo = result["photos_per_s"]
+        result["batch_vs_single_photo"] = round(result["batch_faces_per_s"] / single_photo, 2)
+        result["batch_all_cores_vs_single_photo"] = round(result["batch_all_cores_faces_per_s"] / single_photo, 2)
+        result["bulk_vs_single_photo"] = round(result["bulk_photos_per_s"] / single_photo, 2)
         result["rss_mb"] = rss_mb()
         result["model_version"] = predictor.model_version
         self.stdout.write(json.dumps(result))
