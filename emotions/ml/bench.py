@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from .faces import crop_face, detect_faces, resize_square
+from .model import multiply_accumulates
 from .predictor import Predictor, load_grey, torch_threads
 
 T = TypeVar("T")
@@ -102,7 +103,11 @@ def time_batch_classification(
     batched = _batch_faces_per_s(predictor, faces, batch)
     with torch_threads(cores):
         batched_all_cores = _batch_faces_per_s(predictor, faces, batch)
+    # How close one core comes to its arithmetic limit: int8 multiply-accumulates per second in batches.
+    macs_per_face = multiply_accumulates(predictor.arch) * predictor.views_per_face
     return {
+        "network_gmac_per_s_one_core": round(batched * macs_per_face / 1e9, 1),
+        "int8_matmul_gmac_per_s_one_core": round(int8_matmul_gmac_per_s(), 1),
         "single_faces_per_s": round(single, 1),
         "batch_faces_per_s": round(batched, 1),
         "batch_size": batch,
@@ -110,6 +115,24 @@ def time_batch_classification(
         "cores": cores,
         "batch_all_cores_faces_per_s": round(batched_all_cores, 1),
     }
+
+
+def int8_matmul_gmac_per_s(side: int = 2048, repeats: int = 10) -> float:
+    """The core's practical int8 limit: one large quantized matrix product (side³ multiply-accumulates)
+    through the same oneDNN kernels the network uses, on the current thread setting."""
+    import torch
+    import torch.ao.nn.quantized as nnq
+
+    layer = nnq.Linear(side, side)
+    scales, zero_points = torch.full((side,), 0.01), torch.zeros(side, dtype=torch.long)
+    weight = torch.quantize_per_channel(torch.randn(side, side), scales, zero_points, 0, torch.qint8)
+    layer.set_weight_bias(weight, torch.zeros(side))
+    x = torch.quantize_per_tensor(torch.rand(side, side), 0.01, 0, torch.quint8)
+    layer(x)  # warm-up: the first call packs the weights
+    started = time.perf_counter()
+    for _ in range(repeats):
+        layer(x)
+    return side**3 * repeats / (time.perf_counter() - started) / 1e9
 
 
 def _batch_faces_per_s(predictor: Predictor, faces: np.ndarray, batch: int) -> float:

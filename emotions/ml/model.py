@@ -143,6 +143,26 @@ class EmotionResNet(nn.Module):
         return self.head(self.dropout(x))
 
 
+def multiply_accumulates(config: ArchConfig) -> int:
+    """Multiply-accumulate operations of one forward pass for one face (convolutions and the head)."""
+    model = EmotionResNet(config).eval()
+    counted = [0]
+
+    def count(module: nn.Module, _inputs: Any, output: torch.Tensor) -> None:
+        if isinstance(module, nn.Conv2d):
+            kernel = module.kernel_size[0] * module.kernel_size[1] * module.in_channels // module.groups
+            counted[0] += output[0].numel() * kernel
+        elif isinstance(module, nn.Linear):
+            counted[0] += module.in_features * module.out_features
+
+    hooks = [m.register_forward_hook(count) for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
+    with torch.inference_mode():
+        model(torch.zeros(1, 1, config.input_size, config.input_size))
+    for hook in hooks:
+        hook.remove()
+    return counted[0]
+
+
 @dataclass
 class Checkpoint:
     """A trained model plus what is needed to trust it."""

@@ -81,6 +81,7 @@ class Predictor:
         self._torch = torch
         checkpoint = load_weights(Path(weights_path))
         self.metadata = checkpoint.metadata
+        self.arch = checkpoint.model.config
         self.zooms = zooms
         int8_path = int8_path_for(Path(weights_path))
         # The int8 network when its file is shipped and the CPU backend exists; float32 otherwise.
@@ -92,6 +93,10 @@ class Predictor:
         else:
             self._network = checkpoint.model.eval()
             self.model_version = checkpoint.model_version
+
+    @property
+    def views_per_face(self) -> int:
+        return 2 * len(self.zooms)
 
     def _views(self, x: Any) -> Any:
         """[N, 1, 48, 48] → [2·len(zooms)·N, 1, 48, 48]: every zoom, then every zoom mirrored."""

@@ -88,7 +88,14 @@ def test_bench_prints_one_json_line_with_stage_timings(capsys: pytest.CaptureFix
         "rss_mb",
     ):
         assert result[key] >= 0, key
-    for rate in ("photos_per_s", "batch_faces_per_s", "batch_all_cores_faces_per_s", "bulk_photos_per_s"):
+    for rate in (
+        "photos_per_s",
+        "network_gmac_per_s_one_core",
+        "int8_matmul_gmac_per_s_one_core",
+        "batch_faces_per_s",
+        "batch_all_cores_faces_per_s",
+        "bulk_photos_per_s",
+    ):
         assert result[rate] > 0, rate
     assert result["faces_found_share"] > 0
     assert result["cores"] == 2

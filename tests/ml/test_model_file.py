@@ -12,6 +12,7 @@ from emotions.ml.model import (
     WeightsIncompatibleError,
     WeightsMissingError,
     load_weights,
+    multiply_accumulates,
     save_weights,
 )
 
@@ -69,3 +70,14 @@ def test_weights_that_do_not_fit_the_architecture_are_refused(tmp_path: Path) ->
     torch.save(payload, path)
     with pytest.raises(WeightsIncompatibleError, match="do not fit"):
         load_weights(path)
+
+
+def test_multiply_accumulates_of_the_default_network_match_its_documented_cost() -> None:
+    # The model's docstring and the benchmarks quote about 0.7 GFLOP (2 × multiply-accumulates) per face.
+    assert 2 * multiply_accumulates(ArchConfig()) / 1e9 == pytest.approx(0.714, abs=0.001)
+    # A tiny network counted by hand: outputs × kernel × input channels, layer by layer.
+    tiny = ArchConfig(widths=(8,), blocks=(1,), stem_width=4)
+    stem = 48 * 48 * 4 * 9 * 1 + 48 * 48 * 8 * 9 * 4
+    block = 2 * (24 * 24 * 8 * 9 * 8) + 24 * 24 * 8 * 8  # two 3×3 convolutions at stride 2, the 1×1 shortcut
+    head = 8 * 7
+    assert multiply_accumulates(tiny) == stem + block + head
