@@ -8,6 +8,7 @@ is throughput work, unlike the worker's one photo at a time on one core).
 
 from __future__ import annotations
 
+import cv2
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         threads = int(options["threads"])  # type: ignore[arg-type]
         if threads <= 0:
             raise CommandError("--threads must be positive", returncode=2)
+        # Detection runs in `threads` decode threads, each on one core: --threads bounds the cores used.
+        cv2.setNumThreads(1)
         try:
             version = get_predictor(settings.EMOTION_MODEL_PATH).model_version[:64]
         except WeightsError as exc:
