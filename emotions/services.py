@@ -565,8 +565,8 @@ def _retained_photos(ids: list[int]) -> dict[int, bytes]:
         try:
             with storage.open(name, "rb") as stored:
                 photos[pk] = stored.read()
-        except FileNotFoundError:
-            logger.warning("re-scoring assessment %s: its photo %s is gone from the storage", pk, name)
+        except OSError as exc:  # gone from the storage, or unreadable: the row keeps its old result
+            logger.warning("re-scoring assessment %s: cannot read its photo %s: %r", pk, name, exc)
     return photos
 
 
