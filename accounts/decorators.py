@@ -15,14 +15,16 @@ from django.urls import reverse
 from .selectors import psychologist_profile_of
 
 
-def _with_next(url_name: str, request: HttpRequest) -> HttpResponse:
-    return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")
-
-
 def user_has_confirmed_otp_device(user: Any) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_step(user: Any, next_url: str) -> HttpResponse:
+    """The page of the two-factor step `user` misses: set-up without a confirmed device, else the code."""
+    step = "accounts:otp_verify" if user_has_confirmed_otp_device(user) else "accounts:otp_setup"
+    return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
 
 
 def portal_access_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -44,10 +46,8 @@ def portal_access_required(view: Callable[..., HttpResponse]) -> Callable[..., H
             return redirect("accounts:psychologist_profile")
         if not profile.is_verified:
             return redirect("accounts:psychologist_pending")
-        if not user_has_confirmed_otp_device(user):
-            return _with_next("accounts:otp_setup", request)
         if not user.is_verified():
-            return _with_next("accounts:otp_verify", request)
+            return two_factor_step(user, request.get_full_path())
         request.psychologist_profile = profile
         return view(request, *args, **kwargs)
 

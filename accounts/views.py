@@ -362,6 +362,16 @@ def _psychologist_only(request: HttpRequest) -> None:
         raise Http404
 
 
+def _two_factor_home(request: HttpRequest) -> str:
+    """Where the two-factor pages lead by default; they exist only for the roles that need them:
+    psychologists (the portal) and staff (the admin)."""
+    if request.user.is_psychologist:
+        return "portal:patients"
+    if request.user.is_staff:
+        return "admin:index"
+    raise Http404
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def psychologist_profile(request: HttpRequest) -> HttpResponse:
@@ -446,8 +456,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
     from .decorators import user_has_confirmed_otp_device
 
-    _psychologist_only(request)
-    next_url = _safe_next(request, "portal:patients")
+    next_url = _safe_next(request, _two_factor_home(request))
     if user_has_confirmed_otp_device(request.user):
         return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': next_url})}")
     device = otp_device_for_setup(user=request.user)
@@ -484,8 +493,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
     from .decorators import user_has_confirmed_otp_device
 
-    _psychologist_only(request)
-    next_url = _safe_next(request, "portal:patients")
+    next_url = _safe_next(request, _two_factor_home(request))
     if not user_has_confirmed_otp_device(request.user):
         return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
     form = OTPTokenForm(_posted(request))

@@ -81,24 +81,32 @@ def psychologist_client(psychologist: User) -> Client:
     return client
 
 
-def portal_client_for(psychologist: User) -> Client:
-    """A client logged in as a psychologist who has passed two-factor authentication in this session.
+def two_factor_client_for(user: User) -> Client:
+    """A client logged in as `user` (a psychologist or staff) who has passed two-factor authentication
+    in this session.
 
     The device is marked verified in the session the way django_otp.login does; the real code entry
-    is tested in tests/accounts/test_two_factor.py (a TOTP code can be used only once per 30 s).
+    is tested in tests/accounts/test_psychologists.py and test_admin.py (a TOTP code can be used only
+    once per 30 s).
     """
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=psychologist, confirmed=True).first() or TOTPDevice.objects.create(
-        user=psychologist, name="test", confirmed=True
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
     )
     client = Client()
-    client.force_login(psychologist)
+    client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's admin client, past the admin's two-factor step (see tests/accounts/test_admin.py)."""
+    return two_factor_client_for(admin_user)
 
 
 @pytest.fixture
@@ -109,7 +117,7 @@ def verified_psychologist(db: None) -> User:
 
 @pytest.fixture
 def portal_client(verified_psychologist: User) -> Client:
-    return portal_client_for(verified_psychologist)
+    return two_factor_client_for(verified_psychologist)
 
 
 def link_patient(patient: User, psychologist: User) -> CareLink:

@@ -26,7 +26,7 @@ from accounts.selectors import consent_current_document
 from accounts.services import consent_grant, data_export_request
 from emotions.models import PhotoAssessment
 from emotions.services import ANALYZE_TASK, assessment_create, photo_validate
-from tests.conftest import link_patient, portal_client_for
+from tests.conftest import link_patient, two_factor_client_for
 from tests.emotions import images
 from tests.factories import DEFAULT_PASSWORD, PsychologistProfileFactory, UserFactory
 
@@ -89,7 +89,7 @@ def full_patient(
 
     psychologist = PsychologistProfileFactory().user
     link_patient(person, psychologist)
-    portal_client_for(psychologist).get(reverse("portal:patient_detail", args=[person.pk]))
+    two_factor_client_for(psychologist).get(reverse("portal:patient_detail", args=[person.pk]))
     with django_capture_on_commit_callbacks(execute=True):
         data_export_request(user=person)
     LogEntry.objects.create(
@@ -143,7 +143,7 @@ def test_a_psychologist_can_be_erased_too(new_media_files: Callable) -> None:
     psychologist = profile.user
     patient = UserFactory()
     link_patient(patient, psychologist)
-    portal_client_for(psychologist).get(reverse("portal:patients"))
+    two_factor_client_for(psychologist).get(reverse("portal:patients"))
     assert TOTPDevice.objects.filter(user=psychologist).exists()
     client = Client()
     client.force_login(psychologist)

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ConsentDocument, User
-from tests.conftest import link_patient, portal_client_for
+from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_a_new_version_is_offered_on_the_privacy_page(client_logged_in: Client) 
 def test_privacy_page_shows_who_viewed_the_data_and_when(client_logged_in: Client, user: User) -> None:
     psychologist = PsychologistProfileFactory(user__first_name="Greta", user__last_name="Lind").user
     link_patient(user, psychologist)
-    portal = portal_client_for(psychologist)
+    portal = two_factor_client_for(psychologist)
     portal.get(reverse("portal:patients"))
     portal.get(reverse("portal:patient_detail", args=[user.pk]))
     # Someone else's patient list does not show up here.

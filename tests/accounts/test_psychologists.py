@@ -6,22 +6,17 @@ import pytest
 from django.contrib.auth import get_user
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AuditEvent, PsychologistProfile, User
 from accounts.services import psychologist_profile_save
+from tests.accounts.totp import totp_code, wrong_code
+from tests.conftest import two_factor_client_for
 from tests.factories import PsychologistProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LICENCE = {"licence_number": "PSY-123", "issuing_body": "Berlin Chamber of Psychotherapists", "country": "Germany"}
-
-
-def totp_code(device: TOTPDevice) -> str:
-    """The code an authenticator app would show now, computed from the device's key."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return str(totp.token()).zfill(device.digits)
 
 
 def test_licence_form_saves_and_shows_the_pending_page(psychologist_client: Client, psychologist: User) -> None:
@@ -53,10 +48,10 @@ def test_changing_the_licence_after_verification_needs_a_new_one() -> None:
     assert not profile.is_verified
 
 
-def test_admin_action_verifies_and_is_audited(client: Client) -> None:
+def test_admin_action_verifies_and_is_audited() -> None:
     admin = UserFactory(is_staff=True, is_superuser=True)
     profile = PsychologistProfileFactory(verified_at=None)
-    client.force_login(admin)
+    client = two_factor_client_for(admin)
 
     response = client.post(
         reverse("admin:accounts_psychologistprofile_changelist"),
@@ -103,7 +98,7 @@ def test_two_factor_setup_refuses_a_wrong_code(client: Client) -> None:
     client.force_login(profile.user)
     client.get(reverse("accounts:otp_setup"))
     device = TOTPDevice.objects.get(user=profile.user)
-    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(device)
 
     response = client.post(reverse("accounts:otp_setup"), {"token": wrong})
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, CareLink, ConsentEvent, ConsentKind
 from accounts.services import care_link_create
-from tests.conftest import link_patient, portal_client_for
+from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_invite_link_needs_login(client: Client) -> None:
 def test_revoking_ends_access_at_once(client_logged_in: Client, user: object) -> None:
     profile = PsychologistProfileFactory()
     link = link_patient(user, profile.user)
-    portal = portal_client_for(profile.user)
+    portal = two_factor_client_for(profile.user)
     detail = reverse("portal:patient_detail", args=[user.pk])
     assert portal.get(detail).status_code == 200
 
@@ -139,7 +139,7 @@ def test_sharing_again_after_revoking_opens_a_new_link(user: object) -> None:
 def test_the_psychologist_can_end_the_link(user: object) -> None:
     profile = PsychologistProfileFactory()
     link_patient(user, profile.user)
-    portal = portal_client_for(profile.user)
+    portal = two_factor_client_for(profile.user)
 
     response = portal.post(reverse("portal:end_link", args=[user.pk]), follow=True)
 

@@ -18,7 +18,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from accounts.models import AuditEvent, CareLink, User
 from emotions.models import PhotoAssessment
 from emotions.selectors import portal_patient_rows
-from tests.conftest import link_patient, portal_client_for
+from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistFactory, PsychologistProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +204,7 @@ def _populate(psychologist: User, count: int) -> None:
 def test_list_uses_a_constant_number_of_queries(
     verified_psychologist: User, django_assert_max_num_queries: Callable
 ) -> None:
-    client = portal_client_for(verified_psychologist)
+    client = two_factor_client_for(verified_psychologist)
     url = reverse("portal:patients")
     client.get(url)  # warm up: session, content types
 
@@ -294,7 +294,7 @@ def test_portal_access_matrix(
     elif who == "anonymous":
         caller = client
     else:
-        caller = portal_client_for(verified_psychologist)
+        caller = two_factor_client_for(verified_psychologist)
 
     url = reverse(url_name, args=[patient.pk] if takes_patient else [])
     data = {"alias": "A"} if url_name == "portal:patient_alias" else {}

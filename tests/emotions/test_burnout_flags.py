@@ -17,7 +17,7 @@ from emotions import tasks
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 from emotions.services import burnout_flags_evaluate
 from emotions.signals import burnout_flags_raised
-from tests.conftest import link_patient, portal_client_for
+from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_patient_sees_supportive_words_and_portal_shows_the_flag(
     assert "Take care of yourself" in page and "High burnout questionnaire score" in page
     assert "call your local emergency number" in page
 
-    portal = portal_client_for(psychologist_with)
+    portal = two_factor_client_for(psychologist_with)
     listing = portal.get(reverse("portal:patients"))
     assert listing.context["rows"][0].open_flag is True and "Burnout signal" in listing.content.decode()
     detail = portal.get(reverse("portal:patient_detail", args=[user.pk])).content.decode()
