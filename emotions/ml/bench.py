@@ -1,4 +1,5 @@
-"""Speed of the production path on one thread: decode → detect → crop → classify.
+"""Speed of the production path on one thread (decode → detect → crop → classify), and of the
+bulk path (batched classification, bulk re-scoring) on several cores.
 
 Plain library code; `manage.py bench_inference` is the command-line face of it.
 """

@@ -40,7 +40,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 class Command(BaseCommand):
-    help = "Time the production inference path on one thread and print one JSON line."
+    help = "Time the inference path (one photo on one thread; bulk on all cores) and print one JSON line."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--images", type=Path, default=None, help="folder of photos (default: synthetic selfies)")
