@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ANALYZE_TASK = "emotions.tasks.analyze_assessment"
-# Photos re-scored together: their bytes are held in memory, their faces make one batch.
+# Photos re-scored together: their faces make one batch (each photo is read only when it is decoded).
 REANALYZE_CHUNK = 64
 # Mean grey level (0..255) under which a photo without a face is reported as too dark.
 DARK_BRIGHTNESS = 40.0
@@ -380,8 +380,7 @@ def _run_model(photo_name: str) -> FaceAnalysis | _Failure:
         return _Failure(PhotoAssessment.ErrorCode.MODEL_UNAVAILABLE, repr(exc))
     storage = PhotoAssessment._meta.get_field("photo").storage
     try:
-        with storage.open(photo_name, "rb") as stored:
-            encoded = stored.read()
+        encoded = _stored_bytes(storage, photo_name)
         # From the encoded bytes: the predictor decodes the JPEG at a reduced scale,
         # several times cheaper than a full decode; boxes come back in full-size pixels.
         return predictor.analyze_file(encoded)
@@ -530,11 +529,14 @@ def assessments_reanalyze(*, assessment_ids: Sequence[int], threads: int = 1) ->
 
 
 def _reanalyze_chunk(predictor: Predictor, ids: list[int], threads: int) -> int:
-    photos = _retained_photos(ids)
+    names = _retained_photo_names(ids)
+    storage = PhotoAssessment._meta.get_field("photo").storage
+    # Each photo is read by the thread that decodes it: a chunk never holds all its photos in memory.
+    sources = [partial(_stored_bytes, storage, name) for name in names.values()]
     analyses: dict[int, FaceAnalysis] = {}
-    for pk, outcome in zip(photos, predictor.analyze_files(list(photos.values()), threads=threads), strict=True):
-        if isinstance(outcome, Exception):
-            logger.warning("re-scoring assessment %s failed: %r", pk, outcome)
+    for pk, outcome in zip(names, predictor.analyze_files(sources, threads=threads), strict=True):
+        if isinstance(outcome, Exception):  # unreadable, gone from the storage, not an image any more
+            logger.warning("re-scoring assessment %s failed, its old result stays: %r", pk, outcome)
         else:
             analyses[pk] = outcome
     # The model ran outside any transaction; each row is re-checked under its lock before it changes.
@@ -549,8 +551,8 @@ def _reanalyze_chunk(predictor: Predictor, ids: list[int], threads: int) -> int:
     )
 
 
-def _retained_photos(ids: list[int]) -> dict[int, bytes]:
-    """The encoded photos of those finished rows that still keep one, by primary key."""
+def _retained_photo_names(ids: list[int]) -> dict[int, str]:
+    """The stored photo names of those finished rows that still keep one, by primary key."""
     rows = (
         PhotoAssessment.objects.filter(pk__in=ids)
         .exclude(status=PhotoAssessment.Status.PENDING)
@@ -559,15 +561,12 @@ def _retained_photos(ids: list[int]) -> dict[int, bytes]:
         .order_by("pk")
         .values_list("pk", "photo")
     )
-    storage = PhotoAssessment._meta.get_field("photo").storage
-    photos: dict[int, bytes] = {}
-    for pk, name in rows:
-        try:
-            with storage.open(name, "rb") as stored:
-                photos[pk] = stored.read()
-        except OSError as exc:  # gone from the storage, or unreadable: the row keeps its old result
-            logger.warning("re-scoring assessment %s: cannot read its photo %s: %r", pk, name, exc)
-    return photos
+    return dict(rows)
+
+
+def _stored_bytes(storage: Storage, name: str) -> bytes:
+    with storage.open(name, "rb") as stored:
+        return stored.read()
 
 
 # --- consent withdrawal and personal data (registered in emotions.apps) -----------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -61,6 +61,9 @@ def load_grey(source: str | Path | bytes, min_side: int = DECODE_MIN_SIDE) -> tu
     scale_back = max(original_size) / max(grey.shape)
     return grey, scale_back
 
+
+# An encoded photo, or a function that reads one when its turn comes.
+PhotoSource = bytes | Callable[[], bytes]
 
 # Test-time views: the face at these zooms (1.0 = the crop as it is; 1.05 = its central 95%), each also
 # mirrored, probabilities averaged. The model was trained with zoom augmentation and is most sure of
@@ -140,13 +143,14 @@ class Predictor:
         analysis.elapsed_ms = _ms_since(started)
         return analysis
 
-    def analyze_files(self, sources: Sequence[bytes], *, threads: int = 1) -> list[FaceAnalysis | Exception]:
+    def analyze_files(self, sources: Sequence[PhotoSource], *, threads: int = 1) -> list[FaceAnalysis | Exception]:
         """Many encoded photos at once (bulk re-scoring): one result per photo, in order.
 
-        Each photo is decoded and searched for its face in one of `threads` threads (Pillow and
-        OpenCV release the GIL), then all the faces go through the network together, split over
-        `threads` cores: large batches keep every core busy, which a single photo's six views
-        cannot. A photo that fails to decode yields its exception instead of stopping the others.
+        Each photo is read (a source may be a function that reads it, so that only the photos being
+        decoded are in memory), decoded and searched for its face in one of `threads` threads (Pillow
+        and OpenCV release the GIL). Then all the faces go through the network together, split over
+        `threads` cores: large batches keep every core busy, which a single photo's six views cannot.
+        A photo that cannot be read or decoded yields its exception instead of stopping the others.
         """
         located = list(_decode_pool(max(1, threads)).map(_locate_in_file, sources))
         found = [item for item in located if isinstance(item, LocatedFace) and item.crop is not None]
@@ -204,12 +208,12 @@ def locate_face(grey: np.ndarray, scale_back: float = 1.0) -> LocatedFace:
     return LocatedFace(len(boxes), boxes[0], crop_face(grey, boxes[0]), brightness, scale_back)
 
 
-def _locate_in_file(source: bytes) -> LocatedFace | Exception:
+def _locate_in_file(source: PhotoSource) -> LocatedFace | Exception:
     started = time.perf_counter()
     try:
-        grey, scale_back = load_grey(source)
+        grey, scale_back = load_grey(source() if callable(source) else source)
         located = locate_face(grey, scale_back)
-    except Exception as exc:  # Pillow and OpenCV raise many kinds for a broken file; one bad photo of many
+    except Exception as exc:  # storage, Pillow and OpenCV raise many kinds; one bad photo of many
         return exc
     return replace(located, elapsed_ms=_ms_since(started))
 

@@ -97,13 +97,19 @@ def test_bulk_analysis_matches_one_photo_at_a_time_and_keeps_going_past_a_broken
     faces = [_jpeg(padded_face(path)) for path in face_files()]
     no_face = _jpeg(np.tile(np.linspace(0, 255, 320, dtype=np.uint8), (240, 1)))
     broken = b"\xff\xd8 not really a jpeg"
-    photos = [*faces, no_face, broken, faces[0]]
+
+    def gone() -> bytes:
+        raise FileNotFoundError("photo removed from the storage")
+
+    # A source may also be a function that reads the photo when its turn comes (as reanalyze passes them).
+    photos = [*faces, no_face, broken, gone, lambda: faces[0]]
     threads_before = torch.get_num_threads()
 
     results = predictor.analyze_files(photos, threads=2)
 
     assert len(results) == len(photos)
-    assert isinstance(results[-2], Exception)  # the broken photo, in its place
+    assert isinstance(results[-3], Exception)  # the broken photo, in its place
+    assert isinstance(results[-2], FileNotFoundError)
     assert results[len(faces)].faces_found == 0 and results[len(faces)].label is None
     for photo, bulk in zip([*faces, no_face, faces[0]], [*results[: len(faces) + 1], results[-1]], strict=True):
         alone = predictor.analyze_file(photo)
