@@ -13,11 +13,14 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.decorators import two_factor_step
 
 
 class TwoFactorAdminSite(admin.AdminSite):
+    site_header = site_title = _("Burnout detector administration")
+
     def has_permission(self, request: HttpRequest) -> bool:
         # is_verified comes from django_otp's middleware: a device was confirmed in this session.
         return super().has_permission(request) and request.user.is_verified()

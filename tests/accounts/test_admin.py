@@ -60,6 +60,7 @@ def test_staff_password_alone_does_not_open_the_admin_then_setting_up_a_code_doe
 
     assert done.status_code == 302 and done["Location"] == reverse("admin:index")
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+    assert "Burnout detector administration" in client.get(reverse("admin:index")).content.decode()
 
 
 def test_staff_with_a_device_must_type_its_code_for_the_page_they_asked(client: Client) -> None:
