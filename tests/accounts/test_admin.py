@@ -83,3 +83,9 @@ def test_two_factor_pages_do_not_exist_for_patients(client_logged_in: Client) ->
     assert client_logged_in.get(reverse("accounts:otp_setup")).status_code == 404
     assert client_logged_in.get(reverse("accounts:otp_verify")).status_code == 404
     assert client_logged_in.get(reverse("admin:index"))["Location"].startswith(reverse("admin:login"))
+
+
+def test_only_staff_see_the_administration_link(admin_client: Client, client_logged_in: Client) -> None:
+    link = f'href="{reverse("admin:index")}"'
+    assert link in admin_client.get(reverse("accounts:profile")).content.decode()
+    assert link not in client_logged_in.get(reverse("accounts:profile")).content.decode()
