@@ -43,7 +43,8 @@ class UserAdmin(AuditedUserDataAdmin, DjangoUserAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that are evidence (consent history, audit log): staff may look, nobody may edit or delete."""
+    """Records staff may look at but nobody may edit or delete: evidence (consent history, audit log) and
+    derived summaries (model versions)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import ReadOnlyAdmin
 from accounts.admin_audit import AuditedUserDataAdmin
 from emotions.models import BurnoutFlag, ModelVersionSummary, PhotoAssessment, QuestionnaireResponse, SelfReport
 
@@ -85,20 +86,11 @@ class BurnoutFlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelVersionSummary)
-class ModelVersionSummaryAdmin(admin.ModelAdmin):
+class ModelVersionSummaryAdmin(ReadOnlyAdmin):
     """Read-only: how many assessments each model version produced, by status. No rows, no people."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("emotions.view_photoassessment")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if not self.has_view_permission(request):
