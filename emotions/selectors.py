@@ -10,7 +10,7 @@ import zoneinfo
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from statistics import median
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db.models import (
@@ -24,6 +24,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -42,6 +43,8 @@ from emotions.models import EMOTION_NAMES, BurnoutFlag, PhotoAssessment, Questio
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+RowT = TypeVar("RowT", bound=Model)
 
 DASHBOARD_PERIODS: tuple[int, ...] = (30, 90, 365)
 DEFAULT_PERIOD = 30
@@ -387,17 +390,22 @@ def _day_start(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=tz)
 
 
+def _on_days(
+    rows: QuerySet[RowT], field: str, tz: tzinfo, first_day: date | None, last_day: date | None
+) -> QuerySet[RowT]:
+    """Rows whose `field` falls on these calendar days (inclusive) of time zone `tz`; a missing end is open."""
+    if first_day is not None:
+        rows = rows.filter(**{f"{field}__gte": _day_start(first_day, tz)})
+    if last_day is not None:
+        rows = rows.filter(**{f"{field}__lt": _day_start(last_day + timedelta(days=1), tz)})
+    return rows
+
+
 def assessment_list_between(
     *, user: User, first_day: date | None = None, last_day: date | None = None
 ) -> QuerySet[PhotoAssessment]:
     """assessment_list, limited to photos taken on these calendar days (inclusive) of the person's time zone."""
-    tz = user_tzinfo(user)
-    rows = assessment_list(user=user)
-    if first_day is not None:
-        rows = rows.filter(captured_at__gte=_day_start(first_day, tz))
-    if last_day is not None:
-        rows = rows.filter(captured_at__lt=_day_start(last_day + timedelta(days=1), tz))
-    return rows
+    return _on_days(assessment_list(user=user), "captured_at", user_tzinfo(user), first_day, last_day)
 
 
 @dataclass(frozen=True)
@@ -484,13 +492,7 @@ def self_report_list_between(
     *, user: User, first_day: date | None = None, last_day: date | None = None
 ) -> QuerySet[SelfReport]:
     """self_report_list, limited to reports made on these calendar days (inclusive) of the person's time zone."""
-    tz = user_tzinfo(user)
-    rows = self_report_list(user=user)
-    if first_day is not None:
-        rows = rows.filter(at__gte=_day_start(first_day, tz))
-    if last_day is not None:
-        rows = rows.filter(at__lt=_day_start(last_day + timedelta(days=1), tz))
-    return rows
+    return _on_days(self_report_list(user=user), "at", user_tzinfo(user), first_day, last_day)
 
 
 def self_report_daily_mood(*, user: User, days: int, now: datetime | None = None) -> dict[date, float]:
@@ -566,9 +568,13 @@ def mood_pairs(*, user: User, first_day: date | None = None, last_day: date | No
     report_days = {row["day"] for row in reports}
     days = {
         row["day"]: row
-        for row in PhotoAssessment.objects.filter(user=user, status=done, negativity__isnull=False)
-        .filter(captured_at__gte=_day_start(min(report_days), tz))
-        .filter(captured_at__lt=_day_start(max(report_days) + timedelta(days=1), tz))
+        for row in _on_days(
+            PhotoAssessment.objects.filter(user=user, status=done, negativity__isnull=False),
+            "captured_at",
+            tz,
+            min(report_days),
+            max(report_days),
+        )
         .annotate(day=TruncDate("captured_at", tzinfo=tz))
         .order_by()
         .values("day")
@@ -652,14 +658,8 @@ def pilot_report(*, first_day: date | None = None, last_day: date | None = None)
         [(pair.photo_negative, pair.mood <= 2) for pair in all_pairs if pair.mood != 3]
     )
 
-    photos = PhotoAssessment.objects.filter(user_id__in=ids)
-    reports = SelfReport.objects.filter(user_id__in=ids)
-    if first_day is not None:
-        photos = photos.filter(captured_at__gte=_day_start(first_day, utc))
-        reports = reports.filter(at__gte=_day_start(first_day, utc))
-    if last_day is not None:
-        photos = photos.filter(captured_at__lt=_day_start(last_day + timedelta(days=1), utc))
-        reports = reports.filter(at__lt=_day_start(last_day + timedelta(days=1), utc))
+    photos = _on_days(PhotoAssessment.objects.filter(user_id__in=ids), "captured_at", utc, first_day, last_day)
+    reports = _on_days(SelfReport.objects.filter(user_id__in=ids), "at", utc, first_day, last_day)
 
     per_user = dict(photos.order_by().values("user_id").annotate(n=Count("id")).values_list("user_id", "n"))
     counts = sorted(per_user.get(pk, 0) for pk in ids)
