@@ -66,3 +66,18 @@ def assert_error(response: object, status: int, code: str, message: str | None =
     if message is not None:
         assert error["message"] == message
     return error
+
+
+@pytest.fixture
+def two_factor_psychologist(verified_psychologist: User) -> User:
+    """A psychologist with a verified licence and a confirmed authenticator: what patients' data needs."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=verified_psychologist, name="phone", confirmed=True)
+    return verified_psychologist
+
+
+@pytest.fixture
+def psychologist_api(two_factor_psychologist: User) -> APIClient:
+    """Its API client, with a token issued after a two-factor code."""
+    return client_for(two_factor_psychologist, otp=True)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.models import PsychologistProfile, User
 from telegram_bridge.models import TelegramAccount
 from tests.api.conftest import assert_error, client_for
-from tests.factories import PsychologistProfileFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +21,6 @@ def _bot_on(settings) -> None:
     settings.SITE_URL = "https://burnout.example"
 
 
-@pytest.fixture
-def psychologist(db: None) -> User:
-    user = PsychologistProfileFactory().user
-    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    return user
-
-
-@pytest.fixture
-def psychologist_api(psychologist: User) -> APIClient:
-    """A token issued after a two-factor code."""
-    return client_for(psychologist, otp=True)
-
-
 def _link_telegram(user: User) -> TelegramAccount:
     return TelegramAccount.objects.create(user=user, telegram_user_id=99, chat_id=99)
 
@@ -44,14 +30,14 @@ def test_profile_shows_the_chosen_and_the_effective_channel(psychologist_api: AP
     assert (body["alert_channel"], body["alert_channel_effective"]) == ("email", "email")
 
 
-def test_choose_telegram_with_a_linked_chat(psychologist_api: APIClient, psychologist: User) -> None:
-    account = _link_telegram(psychologist)
+def test_choose_telegram_with_a_linked_chat(psychologist_api: APIClient, two_factor_psychologist: User) -> None:
+    account = _link_telegram(two_factor_psychologist)
 
     response = psychologist_api.patch(PROFILE, {"alert_channel": "telegram"}, format="json")
 
     assert response.status_code == 200
     assert (response.json()["alert_channel"], response.json()["alert_channel_effective"]) == ("telegram", "telegram")
-    assert PsychologistProfile.objects.get(user=psychologist).alert_channel == "telegram"
+    assert PsychologistProfile.objects.get(user=two_factor_psychologist).alert_channel == "telegram"
 
     # Unlinked later: the choice stays, the alerts go by e-mail until a chat is linked again.
     account.delete()
@@ -59,17 +45,19 @@ def test_choose_telegram_with_a_linked_chat(psychologist_api: APIClient, psychol
     assert (body["alert_channel"], body["alert_channel_effective"]) == ("telegram", "email")
 
 
-def test_telegram_without_a_linked_chat_is_refused(psychologist_api: APIClient, psychologist: User) -> None:
+def test_telegram_without_a_linked_chat_is_refused(psychologist_api: APIClient, two_factor_psychologist: User) -> None:
     response = psychologist_api.patch(PROFILE, {"alert_channel": "telegram"}, format="json")
 
     message = "Connect Telegram to your account first: https://burnout.example/telegram/connect/"
     error = assert_error(response, 400, "not_connected", message)
     assert error["fields"] == {"alert_channel": [message]}
-    assert PsychologistProfile.objects.get(user=psychologist).alert_channel == "email"
+    assert PsychologistProfile.objects.get(user=two_factor_psychologist).alert_channel == "email"
 
 
-def test_telegram_while_the_bot_is_off_is_refused(psychologist_api: APIClient, psychologist: User, settings) -> None:
-    _link_telegram(psychologist)
+def test_telegram_while_the_bot_is_off_is_refused(
+    psychologist_api: APIClient, two_factor_psychologist: User, settings
+) -> None:
+    _link_telegram(two_factor_psychologist)
     settings.TELEGRAM_BOT_TOKEN = ""
     assert_error(psychologist_api.patch(PROFILE, {"alert_channel": "telegram"}, format="json"), 400, "not_connected")
 
@@ -85,8 +73,10 @@ def test_choosing_needs_a_login(api: APIClient) -> None:
     assert_error(api.patch(PROFILE, {"alert_channel": "email"}, format="json"), 401, "not_authenticated")
 
 
-def test_choosing_needs_what_patient_data_needs(psychologist: User) -> None:
-    error = assert_error(client_for(psychologist).patch(PROFILE, {"alert_channel": "email"}), 403, "otp_required")
+def test_choosing_needs_what_patient_data_needs(two_factor_psychologist: User) -> None:
+    error = assert_error(
+        client_for(two_factor_psychologist).patch(PROFILE, {"alert_channel": "email"}), 403, "otp_required"
+    )
     assert error["message"] == "Sign in again with your two-factor code to see patients' data."
     patient = client_for(UserFactory())
     assert_error(patient.patch(PROFILE, {"alert_channel": "email"}), 403, "psychologists_only")

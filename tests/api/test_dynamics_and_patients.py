@@ -114,21 +114,8 @@ def test_dynamics_needs_a_login(api: APIClient) -> None:
 # --- the psychologist's side ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def psychologist(db: None) -> User:
-    user = PsychologistProfileFactory().user
-    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    return user
-
-
-@pytest.fixture
-def psychologist_api(psychologist: User) -> APIClient:
-    """A token issued after a two-factor code."""
-    return client_for(psychologist, otp=True)
-
-
-def test_patient_list_and_dynamics(psychologist_api: APIClient, psychologist: User, history: User) -> None:
-    link_patient(history, psychologist)
+def test_patient_list_and_dynamics(psychologist_api: APIClient, two_factor_psychologist: User, history: User) -> None:
+    link_patient(history, two_factor_psychologist)
     link_patient(UserFactory(), PsychologistProfileFactory().user)  # someone else's patient
 
     page = psychologist_api.get("/api/v1/patients/").json()
@@ -149,7 +136,10 @@ def test_patient_list_and_dynamics(psychologist_api: APIClient, psychologist: Us
         "latest_cbi",
     }
     assert AuditEvent.objects.filter(
-        actor=psychologist, subject_user=history, action=AuditEvent.Action.API_READ, detail__what="patient_list"
+        actor=two_factor_psychologist,
+        subject_user=history,
+        action=AuditEvent.Action.API_READ,
+        detail__what="patient_list",
     ).exists()
 
     response = psychologist_api.get(
@@ -157,7 +147,7 @@ def test_patient_list_and_dynamics(psychologist_api: APIClient, psychologist: Us
     )
     assert response.status_code == 200
     assert [item["count"] for item in response.json()["buckets"]] == [2, 0, 1]
-    read = AuditEvent.objects.get(actor=psychologist, subject_user=history, detail__what="dynamics")
+    read = AuditEvent.objects.get(actor=two_factor_psychologist, subject_user=history, detail__what="dynamics")
     assert read.detail == {"what": "dynamics", "from": "2026-03-02", "to": "2026-03-04"}
 
 
@@ -173,9 +163,11 @@ def _patient_named(psychologist: User, name: str) -> User:
 
 
 def test_patient_list_pages_follow_the_sort_and_survive_changes(
-    psychologist_api: APIClient, psychologist: User
+    psychologist_api: APIClient, two_factor_psychologist: User
 ) -> None:
-    patients = {name: _patient_named(psychologist, name) for name in ("Anna", "Boris", "Dina", "Egor", "Fedor")}
+    patients = {
+        name: _patient_named(two_factor_psychologist, name) for name in ("Anna", "Boris", "Dina", "Egor", "Fedor")
+    }
 
     first = psychologist_api.get("/api/v1/patients/", {"sort": "name", "page_size": 2}).json()
     assert [row["name"] for row in first["results"]] == ["Anna", "Boris"]
@@ -188,7 +180,7 @@ def test_patient_list_pages_follow_the_sort_and_survive_changes(
     }
 
     # A patient who sorts before the page boundary joins meanwhile: the next page does not repeat Boris.
-    _patient_named(psychologist, "Arkady")
+    _patient_named(two_factor_psychologist, "Arkady")
     second = psychologist_api.get(first["next"]).json()
     assert [row["name"] for row in second["results"]] == ["Dina", "Egor"]
 
@@ -200,9 +192,9 @@ def test_patient_list_pages_follow_the_sort_and_survive_changes(
     assert last["next"] is None
 
 
-def test_patient_list_page_after_a_revoked_anchor(psychologist_api: APIClient, psychologist: User) -> None:
+def test_patient_list_page_after_a_revoked_anchor(psychologist_api: APIClient, two_factor_psychologist: User) -> None:
     for name in ("Anna", "Boris", "Dina"):
-        _patient_named(psychologist, name)
+        _patient_named(two_factor_psychologist, name)
     first = psychologist_api.get("/api/v1/patients/", {"sort": "name", "page_size": 2}).json()
     boris = User.objects.get(first_name="Boris")
     care_link_revoke(link=boris.care_links_as_patient.get(), patient=boris)
@@ -224,18 +216,18 @@ PAGE_SIZE_INVALID = "Ask for between 1 and 100 items per page."
     ],
 )
 def test_patient_list_bad_page_parameters(
-    psychologist_api: APIClient, psychologist: User, params: dict, field: str, message: str
+    psychologist_api: APIClient, two_factor_psychologist: User, params: dict, field: str, message: str
 ) -> None:
-    _patient_named(psychologist, "Anna")
+    _patient_named(two_factor_psychologist, "Anna")
     error = assert_error(psychologist_api.get("/api/v1/patients/", params), 400, "invalid")
     assert error["fields"] == {field: [message]}
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).exists()
 
 
-def test_other_and_former_patients_are_404(psychologist_api: APIClient, psychologist: User) -> None:
+def test_other_and_former_patients_are_404(psychologist_api: APIClient, two_factor_psychologist: User) -> None:
     stranger = UserFactory()
     former = UserFactory()
-    link = link_patient(former, psychologist)
+    link = link_patient(former, two_factor_psychologist)
     care_link_revoke(link=link, patient=former)
 
     for patient in (stranger, former):
@@ -245,9 +237,9 @@ def test_other_and_former_patients_are_404(psychologist_api: APIClient, psycholo
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).exists()
 
 
-def test_dynamics_of_a_patient_invalid_parameters(psychologist_api: APIClient, psychologist: User) -> None:
+def test_dynamics_of_a_patient_invalid_parameters(psychologist_api: APIClient, two_factor_psychologist: User) -> None:
     patient = UserFactory()
-    link_patient(patient, psychologist)
+    link_patient(patient, two_factor_psychologist)
     response = psychologist_api.get(f"/api/v1/patients/{patient.pk}/dynamics/", {"bucket": "year"})
     assert assert_error(response, 400, "invalid")["fields"] == {"bucket": ['"year" is not a valid choice.']}
 
@@ -268,13 +260,13 @@ def test_patient_data_access_steps(path: str) -> None:
     assert error["message"] == "Sign in again with your two-factor code to see patients' data."
 
 
-def test_patient_data_over_a_session_needs_a_verified_session(psychologist: User) -> None:
+def test_patient_data_over_a_session_needs_a_verified_session(two_factor_psychologist: User) -> None:
     browser = Client()
-    browser.force_login(psychologist)
+    browser.force_login(two_factor_psychologist)
     assert_error(browser.get("/api/v1/patients/"), 403, "otp_required")
 
     session = browser.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=psychologist).persistent_id
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=two_factor_psychologist).persistent_id
     session.save()
     assert browser.get("/api/v1/patients/").status_code == 200
 
