@@ -50,6 +50,16 @@ def photo_upload_to(instance: PhotoAssessment, filename: str) -> str:
     return f"photos/{uuid.uuid4().hex}.{suffix}"
 
 
+class PhotoAssessmentQuerySet(models.QuerySet["PhotoAssessment"]):
+    def with_retained_photo(self) -> PhotoAssessmentQuerySet:
+        """Rows whose raw photo is still stored (an empty name and a null both mean it was deleted)."""
+        return self.exclude(photo="").exclude(photo__isnull=True)
+
+    def rescorable(self) -> PhotoAssessmentQuerySet:
+        """Finished rows that still have their photo: what a new model version can re-score."""
+        return self.with_retained_photo().exclude(status=PhotoAssessment.Status.PENDING)
+
+
 class PhotoAssessment(models.Model):
     """The emotion estimated on one face photo.
 
@@ -115,6 +125,8 @@ class PhotoAssessment(models.Model):
     error_detail = models.TextField(_("technical detail"), blank=True)
 
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = PhotoAssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("photo assessment")

@@ -553,14 +553,7 @@ def _reanalyze_chunk(predictor: Predictor, ids: list[int], threads: int) -> int:
 
 def _retained_photo_names(ids: list[int]) -> dict[int, str]:
     """The stored photo names of those finished rows that still keep one, by primary key."""
-    rows = (
-        PhotoAssessment.objects.filter(pk__in=ids)
-        .exclude(status=PhotoAssessment.Status.PENDING)
-        .exclude(photo="")
-        .exclude(photo__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "photo")
-    )
+    rows = PhotoAssessment.objects.rescorable().filter(pk__in=ids).order_by("pk").values_list("pk", "photo")
     return dict(rows)
 
 
@@ -594,12 +587,7 @@ def assessment_stop_for_user(*, user: User) -> int:
     stopped = _each_locked(
         pending, lambda a: a.status == PhotoAssessment.Status.PENDING, _assessment_stop_for_withdrawal
     )
-    retained = list(
-        PhotoAssessment.objects.filter(user=user)
-        .exclude(photo="")
-        .exclude(photo__isnull=True)
-        .values_list("pk", flat=True)
-    )
+    retained = list(PhotoAssessment.objects.with_retained_photo().filter(user=user).values_list("pk", flat=True))
     _each_locked(retained, lambda a: bool(a.photo), _purge)
     task_queue_forget(func=ANALYZE_TASK, ids=pending)
     return stopped
@@ -627,7 +615,7 @@ def assessment_export_rows(user: User) -> list[dict[str, object]]:
 
 
 def assessment_export_files(user: User) -> list[tuple[str, object]]:
-    rows = PhotoAssessment.objects.filter(user=user).exclude(photo="").exclude(photo__isnull=True)
+    rows = PhotoAssessment.objects.with_retained_photo().filter(user=user)
     return [(f"{row.pk}.{row.photo.name.rsplit('.', 1)[-1]}", row.photo) for row in rows]
 
 

@@ -6,7 +6,6 @@ The last line of output is one JSON object (others script against it).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from emotions.ml.evaluate import DatasetError, evaluate_folder
 from emotions.ml.model import WeightsError
-from emotions.ml.predictor import get_predictor
+from emotions.ml.predictor import available_cores, get_predictor
 
 
 class Command(BaseCommand):
@@ -32,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError("--limit must be a positive number", returncode=2)
         try:
             # Evaluation is a batch job: every core helps, unlike in the worker.
-            predictor = get_predictor(options["weights"] or settings.EMOTION_MODEL_PATH, threads=os.cpu_count())
+            predictor = get_predictor(options["weights"] or settings.EMOTION_MODEL_PATH, threads=available_cores())
             result = evaluate_folder(predictor, options["data_dir"], detect=bool(options["detect"]), limit=limit)  # type: ignore[arg-type]
         except (DatasetError, WeightsError) as exc:
             raise CommandError(str(exc), returncode=2) from exc

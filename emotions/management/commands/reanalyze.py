@@ -41,9 +41,7 @@ class Command(BaseCommand):
         except WeightsError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         ids = list(
-            PhotoAssessment.objects.exclude(photo="")
-            .exclude(photo__isnull=True)
-            .exclude(status=PhotoAssessment.Status.PENDING)
+            PhotoAssessment.objects.rescorable()
             .exclude(model_version=version)
             .order_by("pk")
             .values_list("pk", flat=True)
