@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from .alert_channels import alert_channel_connect_url, alert_channel_connected
 from .models import (
@@ -133,6 +134,19 @@ def user_profile_update(*, user: User, first_name: str, email: str, timezone: st
         raise
     user.save(update_fields=_PROFILE_FIELDS)
     return user
+
+
+@transaction.atomic
+def user_password_changed(*, user: User, keep_session: str | None = None) -> None:
+    """After a password change or reset: whoever knew the old password is out everywhere.
+
+    Every API device token is revoked (knox tokens do not depend on the password, so they would answer
+    on), and every browser session is ended except `keep_session`, the one that made the change, if
+    any (a reset from an e-mail link keeps none). Django alone would only refuse those sessions at
+    their next request, leaving their rows behind.
+    """
+    AuthToken.objects.filter(user=user).delete()
+    _sessions_forget(user.pk, keep=keep_session)
 
 
 # --- audit ---------------------------------------------------------------------------------------------
@@ -771,10 +785,11 @@ def _login_records_forget(username: str) -> None:
         model.objects.filter(username=username).delete()
 
 
-def _sessions_forget(user_id: int) -> None:
-    """Log the person out everywhere: their session rows hold their id (encoded, so it is decoded to find them)."""
+def _sessions_forget(user_id: int, *, keep: str | None = None) -> None:
+    """Log the person out everywhere (but in session `keep`): their session rows hold their id (encoded,
+    so it is decoded to find them)."""
     stale = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep).iterator():
         try:
             data = session.get_decoded()
         except Exception:

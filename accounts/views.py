@@ -75,6 +75,7 @@ from .services import (
     psychologist_alert_channel_set,
     psychologist_profile_save,
     user_create,
+    user_password_changed,
     user_profile_update,
 )
 
@@ -184,6 +185,11 @@ class ProfileView(LoginRequiredMixin, FormView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)  # saves; this session stays signed in, under a new key
+        user_password_changed(user=form.user, keep_session=self.request.session.session_key)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
