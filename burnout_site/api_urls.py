@@ -53,6 +53,8 @@ urlpatterns = [
         csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
         name="docs",
     ),
-    # Last: any other address under /api/ answers with the JSON error, not the HTML 404 page.
-    re_path(r"^.*$", api_not_found, name=NOT_FOUND_URL_NAME),
+    # Last: any other address under /api/ answers with the JSON error, not the HTML 404 page. [\s\S], not ".":
+    # a path may hold a newline (%0A), which "." does not match, and such a path then got the HTML page.
+    # (Not the (?s) flag: Django cannot reverse a pattern that has one, which breaks every reverse().)
+    re_path(r"^[\s\S]*$", api_not_found, name=NOT_FOUND_URL_NAME),
 ]
