@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -293,12 +294,17 @@ REST_FRAMEWORK = {
 
 # --- logging --------------------------------------------------------------------
 
-LOGGING = {
+# Every handler carries the redaction filter: no secret (bot token, webhook secret, API and export tokens,
+# TOTP secrets, SECRET_KEY) reaches the log at any level (burnout_site/log_redaction.py). Django's own
+# loggers lose the handlers of its default configuration (they would print before ours) and propagate here.
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "burnout_site.log_redaction.SecretRedactionFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": [], "propagate": True}, "django.server": {"handlers": [], "propagate": True}},
 }
 
 # --- care and privacy (accounts) ---------------------------------------------------
@@ -395,7 +401,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 # Behind the proxy the client's address is the last X-Forwarded-For entry (the one our proxy appended).
 AXES_CLIENT_IP_CALLABLE = "accounts.views.client_ip_address"
 # Its start-up banner would print on every manage.py command; failures and lockouts still log as warnings.
-LOGGING["loggers"] = {"axes.apps": {"level": "WARNING"}}
+LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
 # django-csp 4: scripts only from our own static files (chart data travels in json_script, which is not

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -123,3 +125,17 @@ def portal_client(verified_psychologist: User) -> Client:
 def link_patient(patient: User, psychologist: User) -> CareLink:
     """Share `patient`'s data with `psychologist` through the real service (consent event included)."""
     return care_link_create(patient=patient, code=psychologist.psychologist_profile.code)
+
+
+@pytest.fixture
+def log_console() -> Iterator[io.StringIO]:
+    """What the handler settings.LOGGING names "console" (the process's own log) writes during the test.
+
+    pytest's caplog sees records through a handler of its own; this is the product's handler, filters included.
+    """
+    handler = next(handler for handler in logging.getLogger().handlers if handler.get_name() == "console")
+    assert isinstance(handler, logging.StreamHandler)
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
