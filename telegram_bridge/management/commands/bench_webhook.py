@@ -126,7 +126,8 @@ class Command(BaseCommand):
 
     def _start_server(self, env: dict[str, str], port: int, options: dict[str, Any]) -> subprocess.Popen[bytes]:
         # The Procfile's web line, access log included (it is part of the production cost).
-        command = [sys.executable, "-m", "gunicorn", "burnout_site.wsgi", "--bind", f"127.0.0.1:{port}"]
+        command = [sys.executable, "-m", "gunicorn", "-c", "python:burnout_site.gunicorn_conf", "burnout_site.wsgi"]
+        command += ["--bind", f"127.0.0.1:{port}"]
         command += ["--workers", str(options["workers"]), "--threads", str(options["threads"])]
         command += ["--access-logfile", "-"]
         return subprocess.Popen(
