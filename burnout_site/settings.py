@@ -66,6 +66,15 @@ SECRET_KEY = env_str("SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY):
     # Sessions and password-reset tokens are signed with it: a known key is a takeover.
     raise ImproperlyConfigured("SECRET_KEY must be set to a private random value when DEBUG is off.")
+# Django's deployment check asks for 50 characters: a short key (a word, a date) can be found offline by
+# trying candidates against one signed cookie.
+SECRET_KEY_MIN_LENGTH = 50
+if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    # The length only: the message goes to logs, the key must not.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long when DEBUG is off "
+        f"(it has {len(SECRET_KEY)}): python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

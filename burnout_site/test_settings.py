@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-1f9c2b")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-1f9c2b-4e7a0d8c35")
 os.environ.setdefault("Q_SYNC", "1")
 
 from .settings import *  # noqa: F403

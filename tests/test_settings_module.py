@@ -70,6 +70,19 @@ def test_refuses_to_start_without_a_private_secret_key_when_debug_is_off(secret_
     assert "SECRET_KEY must be set to a private random value when DEBUG is off." in done.stderr
 
 
+@pytest.mark.parametrize("secret_key", ["short", "s" * 49])
+def test_refuses_a_short_secret_key_when_debug_is_off(secret_key: str) -> None:
+    done = _run(["manage.py", "check"], DEBUG="0", SECRET_KEY=secret_key)
+    assert done.returncode != 0
+    assert f"SECRET_KEY must be at least 50 characters long when DEBUG is off (it has {len(secret_key)})" in done.stderr
+    assert secret_key not in done.stderr.replace("SECRET_KEY", "")  # the message names the length, never the key
+
+
+def test_a_fifty_character_secret_key_starts_and_debug_mode_takes_a_short_one() -> None:
+    assert _settings(DEBUG="0", SECRET_KEY="s" * 50)["secret_key"] == "s" * 50
+    assert _settings(DEBUG="1", SECRET_KEY="short")["secret_key"] == "short"
+
+
 def test_debug_mode_starts_without_a_secret_key() -> None:
     config = _settings(DEBUG="1")
     assert config["debug"] is True
