@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A view's locked/timed-out database query: 503 + Retry-After instead of a 500 (handler500 does the rest).
+    "burnout_site.database_busy.DatabaseBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,8 +143,22 @@ TEMPLATES = [
 
 SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))
 DATABASE_URL = env_str("DATABASE_URL")
+# How long a query waits for a lock another connection holds (PostgreSQL lock_timeout, SQLite's busy
+# timeout), and how long a PostgreSQL statement may run (0: no limit); past either a request answers 503
+# with Retry-After (burnout_site/database_busy.py) instead of hanging until the proxy gives up.
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 5000)
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30000)
+if DATABASE_LOCK_TIMEOUT_MS <= 0 or DATABASE_STATEMENT_TIMEOUT_MS < 0:
+    # 0 would mean "wait for ever" to PostgreSQL and "never wait" to SQLite: neither is wanted.
+    raise ImproperlyConfigured("DATABASE_LOCK_TIMEOUT_MS must be above 0, DATABASE_STATEMENT_TIMEOUT_MS 0 or more.")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Set by the server for each new connection (libpq `options`), after any options the URL gave.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = (
+        f"{_pg_options.get('options', '')} -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+        f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    ).strip()
 else:
     DATABASES = {
         "default": {
@@ -154,7 +170,7 @@ else:
                 # lock up front (no deadlock on lock upgrade), the timeout waits it out.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": DATABASE_LOCK_TIMEOUT_MS / 1000,
             },
             # Kept open between requests as with PostgreSQL: opening one and setting WAL costs more than
             # the webhook's whole insert.

@@ -20,3 +20,6 @@ urlpatterns = [
     path("telegram/", include("telegram_bridge.urls")),  # bot webhook: docs/telegram.md
     path("", include("emotions.urls")),
 ]
+
+# An uncaught busy-database error (a lock or statement timeout) is a 503 with Retry-After; anything else, the 500.
+handler500 = "burnout_site.database_busy.server_error"

@@ -124,6 +124,32 @@ def test_sqlite_connection_really_uses_wal(tmp_path: Path) -> None:
     assert done.stdout.strip() == "wal"
 
 
+def test_database_lock_and_statement_timeouts_reach_every_connection() -> None:
+    # Defaults: a query waits 5 s for a lock, a PostgreSQL statement runs 30 s at most.
+    sqlite = _settings(SECRET_KEY="x" * 50)
+    assert sqlite["options"]["timeout"] == 5
+    postgresql = _settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://burnout:pw@db.internal:5432/burnout")
+    assert postgresql["options"]["options"] == "-c lock_timeout=5000 -c statement_timeout=30000"
+    # Configured, and kept beside options the URL brings.
+    env = {"DATABASE_LOCK_TIMEOUT_MS": "1500", "DATABASE_STATEMENT_TIMEOUT_MS": "0"}
+    assert _settings(SECRET_KEY="x" * 50, **env)["options"]["timeout"] == 1.5
+    url = "postgres://burnout:pw@db.internal:5432/burnout?sslmode=require&options=-c%20search_path%3Dapp"
+    options = _settings(SECRET_KEY="x" * 50, DATABASE_URL=url, **env)["options"]
+    assert options["options"] == "-c search_path=app -c lock_timeout=1500 -c statement_timeout=0"
+    assert options["sslmode"] == "require"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"DATABASE_LOCK_TIMEOUT_MS": "0"}, {"DATABASE_STATEMENT_TIMEOUT_MS": "-1"}],
+    ids=["no-lock-wait", "negative"],
+)
+def test_refuses_timeouts_that_would_wait_for_ever_or_never(env: dict[str, str]) -> None:
+    done = _run(["-c", _PROBE], SECRET_KEY="x" * 50, **env)
+    assert done.returncode != 0
+    assert "DATABASE_LOCK_TIMEOUT_MS must be above 0, DATABASE_STATEMENT_TIMEOUT_MS 0 or more." in done.stderr
+
+
 def test_database_url_switches_to_postgresql() -> None:
     config = _settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://burnout:pw@db.internal:5432/burnout")
     assert config["engine"] == "django.db.backends.postgresql"

@@ -23,6 +23,8 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from burnout_site.database_busy import API_ERROR_CODE, RETRY_AFTER_SECONDS, busy_message, database_gave_up, log_busy
+
 # Django's own "django.request" logger: where a 500 of a page is reported too.
 logger = logging.getLogger("django.request")
 
@@ -104,6 +106,12 @@ def _convert(exc: Exception) -> Exception:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    request = context.get("request")
+    busy = database_gave_up(getattr(request, "_request", request), exc)
+    if busy is not None:
+        log_busy(request, busy)
+        exc = ApiError(status_code=status.HTTP_503_SERVICE_UNAVAILABLE, code=API_ERROR_CODE, message=busy_message())
+        exc.wait = RETRY_AFTER_SECONDS  # DRF's handler turns `wait` into the Retry-After header
     exc = _convert(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
