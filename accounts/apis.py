@@ -28,6 +28,7 @@ from burnout_site.api.authentication import OTP_TOKEN_PREFIX, DeviceTokenAuthent
 from burnout_site.api.exceptions import ApiError
 from burnout_site.api.pagination import PAGINATION_PARAMETERS, paginated, paginated_response
 from burnout_site.api.schema import responses
+from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
 
 from .alert_channels import alert_channel_effective
@@ -104,7 +105,7 @@ class RegisterApi(ApiView):
     permission_classes = (AllowAny,)
     throttle_scope = "auth"
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         username = serializers.CharField(max_length=150)
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
@@ -138,7 +139,7 @@ class TokenApi(ApiView):
     permission_classes = (AllowAny,)
     throttle_scope = "auth"
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
         otp_token = serializers.CharField(
@@ -235,13 +236,13 @@ class LogoutAllApi(ApiView):
 class MeApi(ApiView):
     """The person's own account: read, change, erase."""
 
-    class PatchInputSerializer(serializers.Serializer):
+    class PatchInputSerializer(ApiInputSerializer):
         first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
         email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
         timezone = serializers.CharField(max_length=64, required=False, help_text="An IANA name: Europe/Berlin.")
         language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False, allow_blank=True)
 
-    class DeleteInputSerializer(serializers.Serializer):
+    class DeleteInputSerializer(ApiInputSerializer):
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     @extend_schema(tags=[ACCOUNT_TAG], responses=responses({200: UserOutputSerializer}), summary="Your account")
@@ -315,14 +316,14 @@ ALERT_ACCESS_ERRORS = (
 )
 
 
-class AlertChannelInputSerializer(serializers.Serializer):
+class AlertChannelInputSerializer(ApiInputSerializer):
     alert_channel = serializers.ChoiceField(choices=PsychologistProfile.AlertChannel.choices)
 
 
 class PsychologistProfileApi(ApiView):
     """A psychologist's licence details; patients' data is visible only once an admin has verified them."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         licence_number = serializers.CharField(max_length=64)
         issuing_body = serializers.CharField(max_length=200)
         country = serializers.CharField(max_length=64)
@@ -410,7 +411,7 @@ def _psychologists_only(request: Request) -> None:
 class TwoFactorApi(ApiView):
     """Set up the authenticator app that psychologists need before they can see patients' data."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         token = serializers.CharField(max_length=16, help_text="The 6-digit code the authenticator app shows now.")
 
     @extend_schema(
@@ -534,7 +535,7 @@ class ConsentEventOutputSerializer(serializers.Serializer):
 class ConsentApi(ApiView):
     """The current consent documents and your decision on each; grant or withdraw one."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         document = serializers.PrimaryKeyRelatedField(queryset=ConsentDocument.objects.filter(published=True))
         granted = serializers.BooleanField()
 
@@ -644,7 +645,7 @@ class PsychologistLookupApi(ApiView):
 class CareLinkListApi(ApiView):
     """The psychologists you share (or shared) your data with; start sharing with one."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         code = serializers.CharField(max_length=32, help_text="The psychologist's sharing code.")
         document = serializers.IntegerField(
             help_text="The id of the sharing consent document you showed the person (the current version)."

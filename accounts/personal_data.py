@@ -14,9 +14,23 @@ from typing import TYPE_CHECKING, Any
 from django.dispatch import Signal
 
 if TYPE_CHECKING:
+    from django.db.models import Model
     from django.db.models.fields.files import FieldFile
 
     from accounts.models import User
+
+
+@dataclass(frozen=True)
+class TaskSubject:
+    """A django-q2 task whose first argument is the id of one of a person's rows: `field` of `model`.
+
+    Its queued, scheduled and recorded copies go once that row is gone (accounts/task_records.py), and a
+    copy that runs afterwards (still queued on Redis) leaves no record.
+    """
+
+    func: str
+    model: type[Model]
+    field: str = "pk"
 
 
 @dataclass(frozen=True)
@@ -25,13 +39,15 @@ class PersonalDataSection:
 
     `rows` gives flat dicts (one CSV line each, JSON-serialisable values); `files` gives
     (name inside the archive, stored file) pairs; `erase` removes every row, file and queued
-    task of the user, inside the caller's transaction (files go after the commit).
+    task of the user, inside the caller's transaction (files go after the commit); `tasks` names
+    the tasks whose arguments point at these rows.
     """
 
     name: str
     rows: Callable[[User], list[dict[str, Any]]]
     erase: Callable[[User], None]
     files: Callable[[User], Iterable[tuple[str, FieldFile]]] | None = None
+    tasks: tuple[TaskSubject, ...] = ()
 
 
 _SECTIONS: dict[str, PersonalDataSection] = {}

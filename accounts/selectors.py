@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import (
@@ -137,6 +137,33 @@ def psychologist_by_code(*, code: str) -> PsychologistProfile | None:
     )
 
 
+def consent_withdrawn(*, user: User, kind: str) -> bool:
+    """Whether the person's latest decision for this purpose is a withdrawal (never deciding is not one)."""
+    event = consent_latest_event(user=user, kind=kind)
+    return event is not None and not event.granted
+
+
+def _processing_not_withdrawn(queryset: QuerySet, *, user_field: str) -> QuerySet:
+    """`consent_withdrawn(kind=processing)` as SQL, negated: rows whose person (at `user_field`) has not
+    withdrawn the processing consent. The same latest event, ordered the same way."""
+    latest = (
+        ConsentEvent.objects.filter(user=OuterRef(user_field), document__kind=ConsentKind.PROCESSING)
+        .order_by("-at", "-id")
+        .values("granted")[:1]
+    )
+    return queryset.alias(processing_latest=Subquery(latest)).filter(
+        Q(processing_latest__isnull=True) | Q(processing_latest=True)
+    )
+
+
+def care_links_visible() -> QuerySet[CareLink]:
+    """The one rule for "may this psychologist see this patient now": the link is active and the patient
+    has not withdrawn the processing consent. A withdrawal pauses every link (the psychologist sees nothing,
+    is told nothing) without ending it: sharing is a consent of its own, which the person ends by revoking
+    the link; giving the processing consent again resumes it. Portal, API and alerts all start here."""
+    return _processing_not_withdrawn(CareLink.objects.filter(status=CareLink.Status.ACTIVE), user_field="patient_id")
+
+
 def care_links_of_patient(*, patient: User) -> QuerySet[CareLink]:
     return (
         CareLink.objects.filter(patient=patient)
@@ -150,15 +177,14 @@ def care_link_active(*, patient: User, psychologist: User) -> CareLink | None:
 
 
 def care_active_links_of_psychologist(*, psychologist: User) -> QuerySet[CareLink]:
-    """The only door to patient data in the portal: active links of this psychologist."""
-    return CareLink.objects.filter(psychologist=psychologist, status=CareLink.Status.ACTIVE)
+    """The only door to patient data in the portal: this psychologist's links they may see now."""
+    return care_links_visible().filter(psychologist=psychologist)
 
 
 def care_patients_of_psychologist(*, psychologist: User) -> QuerySet[User]:
     """Patients this psychologist may see now. Views look ids up here, so any other id is a 404."""
     return User.objects.filter(
-        care_links_as_patient__psychologist=psychologist,
-        care_links_as_patient__status=CareLink.Status.ACTIVE,
+        pk__in=care_active_links_of_psychologist(psychologist=psychologist).values("patient_id")
     ).distinct()
 
 

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from burnout_site.rate_limits import rate_limits_forget
+
 from .alert_channels import alert_channel_connect_url, alert_channel_connected
 from .models import (
     AuditEvent,
@@ -50,6 +52,7 @@ from .selectors import (
     user_email_taken,
     user_username_taken,
 )
+from .task_records import task_records_forget
 from .validators import validate_language, validate_timezone
 
 logger = logging.getLogger(__name__)
@@ -746,7 +749,8 @@ def account_erase_confirmed(*, user: User, channel: str) -> None:
     Rows of other apps go through their registered sections (accounts cannot import them); care
     links, consent events, devices and exports go with the user row; audit lines about the person
     stay for the other party (a psychologist's own record of access) but lose the link to them
-    and their detail. Sessions, admin log lines and django-axes login records naming the account are removed too.
+    and their detail. Sessions, admin log lines and django-axes login records naming the account are removed too,
+    and so are the task records whose arguments name the person's rows and the rate-limit counters by their id.
     The one line that records the erasure names the channel it came from, never the person.
     """
     user_id = user.pk
@@ -764,6 +768,11 @@ def account_erase_confirmed(*, user: User, channel: str) -> None:
     _sessions_forget(user_id)
     _login_records_forget(user.username)
     user.delete()
+    # The queued and recorded tasks whose arguments name the person's rows, now that the rows are gone; once
+    # more after the commit, for a task a worker finished meanwhile. The cache is not transactional: after.
+    task_records_forget()
+    transaction.on_commit(task_records_forget)
+    transaction.on_commit(partial(rate_limits_forget, user_id=user_id))
     audit_record(actor=None, subject_user=None, action=AuditEvent.Action.ACCOUNT_ERASED, detail={"channel": channel})
 
 

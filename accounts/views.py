@@ -302,6 +302,15 @@ def consent_withdraw_view(request: HttpRequest, kind: str) -> HttpResponse:
                 "kept until you delete them: you can download a copy of your data or delete your account below."
             ),
         )
+        if care_links_of_patient(patient=request.user).filter(status=CareLink.Status.ACTIVE).exists():
+            messages.info(
+                request,
+                _(
+                    "The psychologists you share your data with no longer see it and get no alerts about you "
+                    "until you give this consent again. To stop sharing for good, revoke it on the "
+                    "“My psychologist” page."
+                ),
+            )
     else:
         messages.success(request, _("Your consent has been withdrawn."))
     return redirect("accounts:privacy")

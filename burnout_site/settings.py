@@ -54,6 +54,15 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate as DRF writes them, "30/min" (a count, then s, m, h or d after the slash); refused when malformed."""
+    value = env_str(name, default).strip()
+    count, _sep, period = value.partition("/")
+    if not (count.isdecimal() and int(count) > 0 and period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 30/min, got {value!r}")
+    return value
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
 
@@ -266,6 +275,9 @@ MEDIA_URL = "media/"
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
 PHOTO_MIN_SIDE = env_int("PHOTO_MIN_SIDE", 48)
+# Photos one person may send, counted together on every channel (web form, API, Telegram): see
+# burnout_site/rate_limits.py. API_THROTTLE_UPLOAD is its earlier, API-only name.
+PHOTO_UPLOAD_RATE = env_rate("PHOTO_UPLOAD_RATE", env_str("API_THROTTLE_UPLOAD", "30/min"))
 # Days a raw photo is kept after its analysis is stored; 0 deletes it at once.
 PHOTO_RETENTION_DAYS = env_int("PHOTO_RETENTION_DAYS", 0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -273,6 +285,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
 EMOTION_MODEL_PATH = Path(
     env_str("EMOTION_MODEL_PATH", str(BASE_DIR / "emotions" / "ml" / "weights" / "emotion_resnet.pt"))
 )
+# Durable analysis (whatever the broker: Redis loses a task whose worker dies): a pending photo that made
+# no progress for this long is queued again by a sweep every minute. A task cannot run longer than
+# Q_TIMEOUT, so by then the worker that took it is gone; a duplicate task is harmless (the row is claimed).
+ANALYSIS_REQUEUE_AFTER_SECONDS = env_int("ANALYSIS_REQUEUE_AFTER_SECONDS", env_int("Q_TIMEOUT", 120))
+# Workers that may start one photo's analysis without finishing it (killed, out of memory) before the row
+# is failed and the person told: a photo that crashes every worker must not be retried for ever.
+ANALYSIS_MAX_ATTEMPTS = env_int("ANALYSIS_MAX_ATTEMPTS", 3)
 
 # --- security -----------------------------------------------------------------
 
@@ -309,10 +328,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "burnout_site.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "burnout_site.api.schema.ApiAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["burnout_site.api.throttles.ScopedThrottle"],
-    # Per client (user, or IP address when anonymous) and per scope; counted in the shared cache.
+    # Per client (user, or IP address when anonymous) and per scope; counted in the shared cache. Photo
+    # uploads are not a scope here: PHOTO_UPLOAD_RATE limits them on every channel at once.
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_THROTTLE_AUTH", "10/min"),
-        "upload": env_str("API_THROTTLE_UPLOAD", "30/min"),
         "export": env_str("API_THROTTLE_EXPORT", "5/hour"),
     },
 }
@@ -409,6 +428,11 @@ TELEGRAM_API_BASE_URL = env_str("TELEGRAM_API_BASE_URL", "https://api.telegram.o
 TELEGRAM_FILE_BASE_URL = env_str("TELEGRAM_FILE_BASE_URL", "https://api.telegram.org/file/bot")
 # Largest webhook body accepted; Telegram's updates are a few KB.
 TELEGRAM_MAX_BODY_BYTES = env_int("TELEGRAM_MAX_BODY_BYTES", 256 * 1024)
+# A stored update not handled this long after it arrived (or was last claimed), and a finished photo whose
+# reply is not sent, are taken up again by the bot's sweep every minute.
+TELEGRAM_REQUEUE_AFTER_SECONDS = env_int("TELEGRAM_REQUEUE_AFTER_SECONDS", env_int("Q_TIMEOUT", 120))
+# Handlers started for one update without finishing before it is dropped (a poison update).
+TELEGRAM_UPDATE_MAX_ATTEMPTS = env_int("TELEGRAM_UPDATE_MAX_ATTEMPTS", 3)
 
 # --- login throttling and Content-Security-Policy (docs/configuration.md) -----------------------------------
 

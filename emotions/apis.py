@@ -36,6 +36,8 @@ from burnout_site.api.pagination import (
     paginated_rows_response,
 )
 from burnout_site.api.schema import responses
+from burnout_site.api.serializers import ApiInputSerializer
+from burnout_site.api.throttles import PhotoUploadThrottle
 from burnout_site.api.views import ApiView
 from emotions import selectors
 from emotions.ml.labels import CLASSES
@@ -70,7 +72,7 @@ def _check_year(value: date) -> date:
     return value
 
 
-class DateRangeSerializer(serializers.Serializer):
+class DateRangeSerializer(ApiInputSerializer):
     """`from` and `to`: calendar days in the person's time zone, both included."""
 
     to = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), included.")
@@ -149,9 +151,10 @@ class PhotoUploadApi(ApiView):
     """Send one face photo; it is analysed in the background."""
 
     parser_classes = (MultiPartParser, FormParser)
-    throttle_scope = "upload"
+    # The same per-person count as the web form and the bot (PHOTO_UPLOAD_RATE).
+    throttle_classes = (PhotoUploadThrottle,)
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         image = serializers.FileField(
             # Empty files reach photo_validate, so every channel answers them with the same message.
             allow_empty_file=True,
@@ -179,6 +182,7 @@ class PhotoUploadApi(ApiView):
                 400: (
                     "`invalid` (a missing file, a bad `captured_at`), or the photo's rejection under `fields.image`: "
                     "`empty`, `not_an_image`, `damaged`, `unsupported_format`, `too_small`, `too_many_pixels`, "
+                    "`too_long_side` (over 65,500 px, the most a JPEG can have), `cannot_reencode`, "
                     "`too_large` (over PHOTO_MAX_BYTES)."
                 ),
                 403: "`consent_required`: accept the processing consent first (`document` is its id).",
@@ -375,7 +379,7 @@ class PatientOutputSerializer(serializers.Serializer):
 
 
 class PatientListApi(ApiView):
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(ApiInputSerializer):
         sort = serializers.ChoiceField(choices=[(name, name) for name in selectors.PORTAL_SORTS], default="flag")
 
     @extend_schema(
@@ -454,7 +458,7 @@ class SelfReportOutputSerializer(serializers.Serializer):
 class SelfReportApi(ApiView):
     """Your own mood ratings (1-5): list them, or add one (optionally answering one of your photos)."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         mood = serializers.IntegerField(min_value=SelfReport.MOOD_MIN, max_value=SelfReport.MOOD_MAX)
         note = serializers.CharField(required=False, allow_blank=True, max_length=SelfReport.NOTE_MAX_LENGTH)
         assessment = serializers.IntegerField(
@@ -524,7 +528,7 @@ class CbiOutputSerializer(serializers.Serializer):
 class CbiApi(ApiView):
     """The Copenhagen Burnout Inventory, personal-burnout scale. A score is not a diagnosis."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ApiInputSerializer):
         answers = serializers.DictField(
             child=serializers.ChoiceField(choices=list(CBI_ANSWER_POINTS)),
             help_text=f"Every item ({', '.join(CBI_ITEM_KEYS)}) -> one of {', '.join(CBI_ANSWER_POINTS)}.",

@@ -13,8 +13,14 @@ class EmotionsConfig(AppConfig):
 
     def ready(self) -> None:
         # accounts owns export and erasure but cannot import this app: it is told here what we hold.
-        from accounts.personal_data import PersonalDataSection, personal_data_register, processing_consent_withdrawn
+        from accounts.personal_data import (
+            PersonalDataSection,
+            TaskSubject,
+            personal_data_register,
+            processing_consent_withdrawn,
+        )
         from emotions import services
+        from emotions.models import PhotoAssessment
 
         personal_data_register(
             PersonalDataSection(
@@ -22,6 +28,7 @@ class EmotionsConfig(AppConfig):
                 rows=services.assessment_export_rows,
                 erase=services.assessment_erase_for_user,
                 files=services.assessment_export_files,
+                tasks=(TaskSubject(func=services.ANALYZE_TASK, model=PhotoAssessment),),
             )
         )
         personal_data_register(

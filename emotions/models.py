@@ -126,6 +126,21 @@ class PhotoAssessment(models.Model):
 
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    # Durable analysis whatever the broker (a Redis queue loses a task whose worker dies): the sweep
+    # re-queues a pending row that made no progress for ANALYSIS_REQUEUE_AFTER_SECONDS, and fails it,
+    # with a message for the person, only after ANALYSIS_MAX_ATTEMPTS workers started it and none finished.
+    analysis_attempts = models.PositiveSmallIntegerField(_("analysis attempts"), default=0)
+    analysis_queued_at = models.DateTimeField(_("analysis queued at"), null=True, blank=True)
+    analysis_started_at = models.DateTimeField(_("analysis started at"), null=True, blank=True)
+    # The entry channel's own id of the upload (e.g. a Telegram chat and message): handling the same
+    # message twice after a crash finds the row it made the first time instead of making a second one.
+    source_key = models.CharField(_("source key"), max_length=64, blank=True, default="")
+    # When the entry channel told the person the outcome (a Telegram reply), and until when one sender
+    # holds the right to try: the channel's sweep sends what is missing, exactly once.
+    notified_at = models.DateTimeField(_("person notified at"), null=True, blank=True)
+    notify_lease_until = models.DateTimeField(_("notification claimed until"), null=True, blank=True)
+    notify_attempts = models.PositiveSmallIntegerField(_("notification attempts"), default=0)
+
     objects = PhotoAssessmentQuerySet.as_manager()
 
     class Meta:
@@ -135,6 +150,17 @@ class PhotoAssessment(models.Model):
         indexes = [
             models.Index(fields=["user", "captured_at"], name="emotions_pa_user_captured"),
             # The retention purge looks only at rows whose photo still waits for deletion.
+            # The sweeps look only at rows still pending, or finished and not yet told to the person.
+            models.Index(
+                fields=["status", "created_at"],
+                name="emotions_pa_pending",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=["source", "analyzed_at"],
+                name="emotions_pa_unnotified",
+                condition=models.Q(notified_at__isnull=True) & ~models.Q(status="pending"),
+            ),
             models.Index(
                 fields=["photo_delete_after"],
                 name="emotions_pa_photo_delete",
@@ -145,6 +171,11 @@ class PhotoAssessment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(negativity__isnull=True) | models.Q(negativity__gte=0, negativity__lte=1),
                 name="emotions_pa_negativity_0_1",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="emotions_pa_one_per_source_key",
             ),
         ]
 
@@ -216,6 +247,9 @@ class SelfReport(models.Model):
         verbose_name=_("photo assessment"),
     )
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.WEB)
+    # The entry channel's own id of the message whose buttons gave this rating (Telegram: "chat:message").
+    # Unique per source, so a second tap on the same buttons, in sequence or at once, stores nothing.
+    source_key = models.CharField(_("source key"), max_length=64, blank=True, default="")
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -225,6 +259,11 @@ class SelfReport(models.Model):
         indexes = [models.Index(fields=["user", "at"], name="emotions_sr_user_at")]
         constraints = [
             models.CheckConstraint(condition=models.Q(mood__gte=1, mood__lte=5), name="emotions_sr_mood_1_5"),
+            models.UniqueConstraint(
+                fields=["source", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="emotions_sr_one_per_source_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -266,6 +305,7 @@ class QuestionnaireResponse(models.Model):
 
 
 SELF_REPORT_ASSESSMENT_NOT_FOUND = _("No such photo among yours: a mood can only answer one of your own photos.")
+SELF_REPORT_ALREADY_SAVED = _("Your mood for this message is already saved.")
 
 # The Copenhagen Burnout Inventory, personal-burnout scale (Kristensen et al., 2005; free to use).
 # Item keys are stored in the answers; the texts are shown in the reader's language.

@@ -23,8 +23,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,13 +33,14 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import ConsentKind
-from accounts.selectors import consent_is_active
+from accounts.selectors import care_links_visible, consent_is_active
 from accounts.services import consent_require, task_queue_forget
 from burnout_site.errors import Refusal
 from emotions.models import (
     CBI_ANSWER_POINTS,
     CBI_ITEM_KEYS,
     ERROR_MESSAGES,
+    SELF_REPORT_ALREADY_SAVED,
     SELF_REPORT_ASSESSMENT_NOT_FOUND,
     BurnoutFlag,
     PhotoAssessment,
@@ -63,6 +65,8 @@ DARK_BRIGHTNESS = 40.0
 # Well above the broker's retry cycle (Q_CLUSTER timeout 120 s, retry 300 s, 3 attempts).
 ANALYSIS_STALE_AFTER = timedelta(hours=1)
 JPEG_QUALITY = 92
+# libjpeg's JPEG_MAX_DIMENSION: the re-encode cannot write a longer side, whatever the pixel count.
+JPEG_MAX_SIDE = 65_500
 
 # What people may upload. Pillow names some phone JPEGs (a main image followed by
 # previews) "MPO" after opening them as JPEG; they are JPEG files to the person who took them.
@@ -79,6 +83,8 @@ _FOREIGN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", "TIFF"),
     (b"%PDF", "PDF"),
 )
+# Greyscale deeper than 8 bits, as Pillow opens a 16-bit PNG ("I" is what older Pillows gave it).
+_WIDE_GREY_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}
 _AVIF_BRANDS = {b"avif", b"avis"}
 
@@ -140,6 +146,15 @@ def photo_validate(*, data: bytes | IO[bytes]) -> ValidatedPhoto:
                 "Please send a photo at least %(min_side)s pixels on each side."
             )
             % {"width": width, "height": height, "min_side": settings.PHOTO_MIN_SIDE},
+        )
+    if max(width, height) > JPEG_MAX_SIDE:
+        raise PhotoRejected(
+            "too_long_side",
+            _(
+                "The image is too long or too wide (%(width)s x %(height)s pixels). "
+                "Please send a photo at most %(max_side)s pixels on each side."
+            )
+            % {"width": width, "height": height, "max_side": JPEG_MAX_SIDE},
         )
     return ValidatedPhoto(content=_encode_jpeg(image), width=width, height=height, original_format=original_format)
 
@@ -241,6 +256,10 @@ def _oriented(image: Image.Image) -> Image.Image:
 
 
 def _encode_jpeg(image: Image.Image) -> bytes:
+    if image.mode in _WIDE_GREY_MODES:
+        # 16-bit grey (a PNG opens as I;16): Pillow's own conversion clips every value over 255, which
+        # turns a face white. Scaled instead, 0..65535 onto 0..255 (v / 256, the high byte).
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     if image.mode not in ("RGB", "L"):
         if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
             rgba = image.convert("RGBA")
@@ -254,7 +273,20 @@ def _encode_jpeg(image: Image.Image) -> bytes:
     # it back on save; an empty dict makes sure nothing but pixels leaves this function.
     image.info = {}
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    try:
+        image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    except (OSError, ValueError) as exc:
+        # Whatever else libjpeg cannot write (the side limit is checked before): the person's
+        # upload, refused with a message on every channel, not a server error.
+        logger.info("photo rejected: the JPEG re-encode failed: %r", exc)
+        raise PhotoRejected(
+            "cannot_reencode",
+            _(
+                "We could not process this image. Please send it again as an ordinary photo "
+                "in one of these formats: %(allowed)s."
+            )
+            % {"allowed": ALLOWED_FORMATS_TEXT},
+        ) from None
     return out.getvalue()
 
 
@@ -269,6 +301,7 @@ def assessment_create(
     source: str = PhotoAssessment.Source.WEB,
     captured_at: datetime | None = None,
     hook: str | None = None,
+    source_key: str = "",
 ) -> PhotoAssessment:
     """A `pending` assessment with its photo; the analysis is queued once the row is committed.
 
@@ -276,27 +309,51 @@ def assessment_create(
     (its result is the assessment id): how a channel such as the Telegram bot hears
     that the result is ready without this app knowing about the channel.
 
+    `source_key` is the channel's own id of this upload: a second call with the same key (the
+    channel handling the same message again after a crash) returns the first row and writes nothing.
+
     Raises accounts.services.ConsentRequired, before anything is written, unless the person has
     accepted the current processing consent: every channel goes through here, so none can skip it.
     """
     consent_require(user=user, kind=ConsentKind.PROCESSING)
+    earlier = assessment_by_source_key(source=source, source_key=source_key)
+    if earlier is not None:
+        return earlier
     assessment = PhotoAssessment(
         user=user,
         source=source,
+        source_key=source_key,
         captured_at=captured_at or timezone.now(),
         status=PhotoAssessment.Status.PENDING,
+        analysis_queued_at=timezone.now(),
     )
     # Validate before the file is written, so a refused row leaves nothing on disk.
     assessment.full_clean()
     assessment.photo.save(f"upload.{photo.extension}", ContentFile(photo.content), save=False)
     try:
-        assessment.save()
+        # A savepoint: two handlers of one message racing past the look-up above meet at the
+        # unique (source, source_key) constraint, and the loser returns the winner's row.
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError:
+        assessment.photo.delete(save=False)
+        earlier = assessment_by_source_key(source=source, source_key=source_key)
+        if earlier is None:
+            raise
+        return earlier
     except BaseException:
         assessment.photo.delete(save=False)
         raise
     # on_commit: a worker that picked the task up before the commit would not find the row.
     transaction.on_commit(partial(_enqueue_analysis, assessment_id=assessment.pk, hook=hook))
     return assessment
+
+
+def assessment_by_source_key(*, source: str, source_key: str) -> PhotoAssessment | None:
+    """The assessment a channel already made for this upload of its own, if any."""
+    if not source_key:
+        return None
+    return PhotoAssessment.objects.filter(source=source, source_key=source_key).first()
 
 
 def _enqueue_analysis(*, assessment_id: int, hook: str | None) -> None:
@@ -339,6 +396,8 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
             assessment.full_clean()
             assessment.save()
             return assessment
+        if not _analysis_claim(assessment):
+            return assessment
         photo_name = assessment.photo.name if assessment.photo else ""
 
     # The model runs outside any transaction: loading it can take seconds the first
@@ -358,6 +417,122 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
         assessment.full_clean()
         assessment.save()
     return assessment
+
+
+def _requeue_after() -> timedelta:
+    return timedelta(seconds=settings.ANALYSIS_REQUEUE_AFTER_SECONDS)
+
+
+def _analysis_claim(assessment: PhotoAssessment) -> bool:
+    """Count this worker's start on a locked pending row; False while another worker's start is recent.
+
+    A duplicate task (the sweep re-queued a row that was only waiting in a long queue, or the ORM broker
+    offered a slow task again) then leaves the row to the worker already on it. The start is committed
+    before the model runs, so a worker killed half-way still counts as an attempt.
+    """
+    now = timezone.now()
+    started = assessment.analysis_started_at
+    if started is not None and started > now - _requeue_after():
+        logger.info("assessment %s is being analysed by another worker: skipped", assessment.pk)
+        return False
+    assessment.analysis_attempts += 1
+    assessment.analysis_started_at = now
+    assessment.save(update_fields=["analysis_attempts", "analysis_started_at"])
+    return True
+
+
+def assessment_requeue_stalled(*, now: datetime | None = None) -> int:
+    """Queue again the pending analyses that made no progress lately; fail those out of attempts.
+
+    Every minute (schedule in migrations): a task lost with its worker or its broker (Redis hands a task
+    over once) is found here. Re-queueing is idempotent: a row that is finished, or claimed again meanwhile,
+    is left alone by the task. Returns how many rows were re-queued or failed.
+    """
+    now = now or timezone.now()
+    cutoff = now - _requeue_after()
+    quiet_since = Coalesce("analysis_started_at", "analysis_queued_at", "created_at")
+    stalled = (
+        PhotoAssessment.objects.filter(status=PhotoAssessment.Status.PENDING)
+        .alias(quiet_since=quiet_since)
+        .filter(quiet_since__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+
+    def still_stalled(assessment: PhotoAssessment) -> bool:
+        last = assessment.analysis_started_at or assessment.analysis_queued_at or assessment.created_at
+        return assessment.is_pending and last < cutoff
+
+    return _each_locked(list(stalled), still_stalled, partial(_assessment_requeue, now=now))
+
+
+def _assessment_requeue(assessment: PhotoAssessment, *, now: datetime) -> None:
+    if assessment.analysis_attempts >= settings.ANALYSIS_MAX_ATTEMPTS:
+        logger.warning(
+            "assessment %s: %s analyses started and none finished: failed", assessment.pk, assessment.analysis_attempts
+        )
+        _assessment_mark_failed(
+            assessment,
+            code=PhotoAssessment.ErrorCode.TIMED_OUT,
+            detail=f"{assessment.analysis_attempts} analyses started, none finished (worker lost)",
+        )
+        _photo_release(assessment)
+        return
+    logger.info("assessment %s stalled (attempt %s): queued again", assessment.pk, assessment.analysis_attempts)
+    assessment.analysis_queued_at = now
+    # Queued anew: the next worker may start at once, whoever started the lost attempt.
+    assessment.analysis_started_at = None
+    transaction.on_commit(partial(_enqueue_analysis, assessment_id=assessment.pk, hook=None))
+
+
+# --- telling the person: the entry channel's outbox -----------------------------------------------------
+
+
+def assessment_notification_claim(*, assessment_id: int, lease: timedelta, now: datetime | None = None) -> int | None:
+    """Claim the right to tell the person a finished analysis's outcome; the attempt number, or None.
+
+    One conditional UPDATE, so of two senders (the channel's hook and its sweep, or two workers) one wins.
+    The claim lasts `lease`: a sender killed half-way leaves it to expire, and the sweep tries again.
+    """
+    now = now or timezone.now()
+    claimed = (
+        PhotoAssessment.objects.filter(pk=assessment_id, notified_at__isnull=True)
+        .exclude(status=PhotoAssessment.Status.PENDING)
+        .filter(Q(notify_lease_until__isnull=True) | Q(notify_lease_until__lte=now))
+        .update(notify_lease_until=now + lease, notify_attempts=F("notify_attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return PhotoAssessment.objects.values_list("notify_attempts", flat=True).filter(pk=assessment_id).first()
+
+
+def assessment_notification_done(*, assessment_id: int) -> None:
+    """The outcome reached the person (or never can: blocked bot, chat gone, attempts spent)."""
+    PhotoAssessment.objects.filter(pk=assessment_id).update(notified_at=timezone.now(), notify_lease_until=None)
+
+
+def assessment_notification_later(*, assessment_id: int, not_before: datetime) -> None:
+    """A transient failure: nobody sends again before `not_before` (Telegram's flood control, back-off)."""
+    PhotoAssessment.objects.filter(pk=assessment_id, notified_at__isnull=True).update(notify_lease_until=not_before)
+
+
+def assessments_awaiting_notification(
+    *, source: str, settled_before: datetime, since: datetime, now: datetime | None = None, limit: int = 100
+) -> list[int]:
+    """Finished rows of `source` whose outcome nobody has told the person, and that nobody holds a claim on.
+
+    `settled_before` leaves the normal path (the hook right after the analysis) its time first; `since`
+    keeps a sweep from announcing old results after an outage of days.
+    """
+    now = now or timezone.now()
+    rows = (
+        PhotoAssessment.objects.filter(source=source, notified_at__isnull=True)
+        .exclude(status=PhotoAssessment.Status.PENDING)
+        .filter(analyzed_at__lt=settled_before, analyzed_at__gte=since)
+        .filter(Q(notify_lease_until__isnull=True) | Q(notify_lease_until__lte=now))
+        .order_by("analyzed_at")
+        .values_list("pk", flat=True)
+    )
+    return list(rows[:limit])
 
 
 def _run_model(photo_name: str) -> FaceAnalysis | _Failure:
@@ -648,6 +823,7 @@ def self_report_create(
     note: str = "",
     assessment: PhotoAssessment | int | None = None,
     source: str,
+    source_key: str = "",
     at: datetime | None = None,
     is_demo: bool = False,
 ) -> SelfReport:
@@ -655,6 +831,10 @@ def self_report_create(
 
     `assessment` may be a row or an id (the API and the bot hold ids); someone else's photo is
     refused with the same words as a missing one, so ids reveal nothing.
+
+    `source_key` names the channel's message whose buttons gave the rating (Telegram: "chat:message"):
+    one rating per message. A second one is refused as `already_saved`, whether it comes after the
+    first or at the same moment (then the unique constraint stops it).
     """
     assessment_row: PhotoAssessment | None = None
     if assessment is not None:
@@ -668,16 +848,30 @@ def self_report_create(
         note=(note or "").strip(),
         assessment=assessment_row,
         source=source,
+        source_key=source_key,
         at=at or timezone.now(),
         is_demo=is_demo,
     )
     try:
         report.full_clean()
     except ValidationError as exc:
+        _self_report_refuse_if_answered(report)
         field, messages = next(iter(exc.message_dict.items()))
         raise SelfReportRejected("invalid", messages[0], field=field) from exc
-    report.save()
+    try:
+        # A savepoint: the caller's transaction stays usable after a lost race.
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        _self_report_refuse_if_answered(report)
+        raise
     return report
+
+
+def _self_report_refuse_if_answered(report: SelfReport) -> None:
+    """Refuse a rating of a message that already has one (the constraint's case, told in words)."""
+    if report.source_key and SelfReport.objects.filter(source=report.source, source_key=report.source_key).exists():
+        raise SelfReportRejected("already_saved", str(SELF_REPORT_ALREADY_SAVED))
 
 
 def self_report_export_rows(user: User) -> list[dict[str, object]]:
@@ -785,14 +979,9 @@ def burnout_flags_evaluate_all(*, now: datetime | None = None) -> int:
 
 def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
     """Alert each psychologist the person shares with now: by the channel they chose, e-mail by default."""
-    from accounts.models import CareLink
-
     flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=user_id))
-    links = list(
-        CareLink.objects.filter(patient_id=user_id, status=CareLink.Status.ACTIVE).select_related(
-            "psychologist", "patient"
-        )
-    )
+    # Not while the person has withdrawn the processing consent: that pauses what psychologists see and hear.
+    links = list(care_links_visible().filter(patient_id=user_id).select_related("psychologist", "patient"))
     if not flags or not links:
         return
     taken = _burnout_alerts_taken_over(links=links, flags=flags)

@@ -23,6 +23,11 @@ def purge_expired_photos() -> int:
     return services.photo_purge_expired()
 
 
+def requeue_stalled_analyses() -> int:
+    """Every minute: queue again the analyses whose worker or broker lost them; fail those out of attempts."""
+    return services.assessment_requeue_stalled()
+
+
 def fail_stale_assessments() -> int:
     """Hourly: end the assessments whose analysis task was lost, with a message for the person."""
     return services.assessment_fail_stale()

@@ -31,6 +31,7 @@ from accounts.services import (
     care_link_end,
     care_link_set_alias,
 )
+from burnout_site.rate_limits import RateLimited, photo_upload_take
 from emotions import selectors
 from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
 from emotions.models import PhotoAssessment, SelfReport
@@ -68,6 +69,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     if not consent_is_active(user=request.user, kind=ConsentKind.PROCESSING):
         return _consent_first(request, status=403 if request.method == "POST" else None)
     if request.method == "POST":
+        try:
+            photo_upload_take(user_id=request.user.pk)
+        except RateLimited as exc:
+            # The same count as the API and the bot: nothing is read or stored beyond the limit.
+            response = render(
+                request, "emotions/upload.html", {"form": PhotoUploadForm(), "refusal": exc.message}, status=429
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         form = PhotoUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:

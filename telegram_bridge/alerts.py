@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from accounts.models import CareLink, PsychologistProfile
+from accounts.selectors import care_links_visible
 from emotions.models import BurnoutFlag
 from emotions.services import burnout_alert_compose, burnout_alert_email
 from telegram_bridge.client import BotSession
@@ -72,9 +73,9 @@ def _enqueue(*, link_id: int, flag_ids: list[int]) -> bool:
 
 def burnout_alert_deliver(*, link_id: int, flag_ids: list[int], attempt: int = 1) -> None:
     """Send one psychologist's alert in Telegram; e-mail it when Telegram refuses, gives up, or is gone meanwhile."""
-    link = CareLink.objects.select_related("psychologist", "patient").filter(pk=link_id).first()
-    if link is None or not link.is_active:
-        return  # sharing ended meanwhile: this psychologist is not to hear about the person any more
+    link = care_links_visible().select_related("psychologist", "patient").filter(pk=link_id).first()
+    if link is None:
+        return  # sharing ended (or paused by a withdrawal) meanwhile: this psychologist is not to hear of it
     flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=link.patient_id))
     if not flags:
         return  # the person erased their data meanwhile

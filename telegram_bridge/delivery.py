@@ -41,19 +41,45 @@ class RetryTask:
     what: str
 
 
+@dataclass(frozen=True)
+class SendFailure:
+    """Why a message did not go: `refused` is final; otherwise try again after `retry_after` at the earliest."""
+
+    refused: bool
+    retry_after: object
+    error: TelegramError
+
+
+def message_send(session: BotSession, *, chat_id: int, text: str, what: str, **send_kwargs: Any) -> SendFailure | None:
+    """Send one message now; None when Telegram took it."""
+    try:
+        session.call(session.bot.send_message(chat_id=chat_id, text=text, **send_kwargs))
+    except (Forbidden, BadRequest) as exc:
+        logger.info("%s not delivered: %r", what, exc)
+        return SendFailure(refused=True, retry_after=None, error=exc)
+    except TelegramError as exc:
+        return SendFailure(
+            refused=False, retry_after=exc.retry_after if isinstance(exc, RetryAfter) else None, error=exc
+        )
+    return None
+
+
+def retry_delay(*, attempt: int, retry_after: object) -> float:
+    """Seconds before the next try: doubling from NOTIFY_RETRY_SECONDS, never sooner than flood control asks."""
+    seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
+    return max(float(seconds or 0), NOTIFY_RETRY_SECONDS * 2 ** (attempt - 1))
+
+
 def message_deliver(
     session: BotSession, *, chat_id: int, text: str, retry: RetryTask, attempt: int = 1, **send_kwargs: Any
 ) -> Delivery:
     """Send one message; on a transient failure schedule `retry` with the next attempt number."""
-    try:
-        session.call(session.bot.send_message(chat_id=chat_id, text=text, **send_kwargs))
-    except (Forbidden, BadRequest) as exc:
-        logger.info("%s not delivered: %r", retry.what, exc)
+    failure = message_send(session, chat_id=chat_id, text=text, what=retry.what, **send_kwargs)
+    if failure is None:
+        return Delivery.SENT
+    if failure.refused:
         return Delivery.REFUSED
-    except TelegramError as exc:
-        delay = exc.retry_after if isinstance(exc, RetryAfter) else None
-        return retry_schedule(retry=retry, attempt=attempt, retry_after=delay, error=exc)
-    return Delivery.SENT
+    return retry_schedule(retry=retry, attempt=attempt, retry_after=failure.retry_after, error=failure.error)
 
 
 def retry_schedule(*, retry: RetryTask, attempt: int, retry_after: object, error: Exception) -> Delivery:
@@ -62,8 +88,7 @@ def retry_schedule(*, retry: RetryTask, attempt: int, retry_after: object, error
         return Delivery.GAVE_UP
     from django_q.models import Schedule
 
-    seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
-    delay = max(float(seconds or 0), NOTIFY_RETRY_SECONDS * 2 ** (attempt - 1))
+    delay = retry_delay(attempt=attempt, retry_after=retry_after)
     logger.info("%s not sent (%r): retrying in %.0f s", retry.what, error, delay)
     Schedule.objects.create(
         name=f"telegram: {retry.what} attempt {attempt + 1}"[:100],

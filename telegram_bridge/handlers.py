@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -23,11 +23,22 @@ from telegram.error import TelegramError
 
 from accounts.models import User
 from accounts.services import ConsentRequired
+from burnout_site.rate_limits import RateLimited, photo_upload_take
 from emotions.models import CBI_ANSWERS, CBI_ITEM_KEYS, CBI_ITEMS, PhotoAssessment, QuestionnaireResponse
 from emotions.selectors import assessment_period_summary, questionnaire_cbi_due, questionnaire_cbi_latest
-from emotions.services import PhotoRejected, SelfReportRejected, assessment_create, photo_validate, self_report_create
+from emotions.services import (
+    PhotoRejected,
+    SelfReportRejected,
+    assessment_by_source_key,
+    assessment_create,
+    assessment_notification_claim,
+    assessment_notification_done,
+    assessment_notification_later,
+    photo_validate,
+    self_report_create,
+)
 from telegram_bridge.client import BotSession
-from telegram_bridge.delivery import RetryTask, message_deliver
+from telegram_bridge.delivery import NOTIFY_ATTEMPTS, message_send, retry_delay
 from telegram_bridge.models import CbiProgress, TelegramAccount
 from telegram_bridge.services import (
     DELETE_CONFIRM_TTL,
@@ -45,6 +56,7 @@ from telegram_bridge.services import (
     telegram_reminders_due,
     telegram_unlink,
 )
+from telegram_bridge.update_shape import MalformedUpdate, update_parse
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +85,11 @@ def site_url(name: str) -> str:
 
 def update_dispatch(payload: dict[str, Any]) -> None:
     try:
-        update = Update.de_json(payload, None)
-    except Exception:
-        # Not shaped as Telegram sends updates (the webhook checked only that it is JSON with an id).
-        logger.warning("ignoring a malformed Telegram update %s", payload.get("update_id"), exc_info=True)
-        return
-    if update is None:
+        update = update_parse(payload)
+    except MalformedUpdate as malformed:
+        # Not shaped as Telegram sends updates (the webhook checked only that the JSON can be stored).
+        logger.warning("malformed Telegram update %s: %s", payload.get("update_id"), malformed.reason)
+        _on_malformed(malformed)
         return
     with BotSession() as session:
         if update.callback_query is not None:
@@ -86,6 +97,22 @@ def update_dispatch(payload: dict[str, Any]) -> None:
         elif update.message is not None and update.message.from_user is not None:
             with translation.override(reply_language(update.message.from_user.language_code)):
                 _on_message(session, update.message)
+
+
+def _on_malformed(malformed: MalformedUpdate) -> None:
+    """Tell the person, when the update says where, that it could not be read; nothing else is done with it."""
+    if malformed.chat_id is None and malformed.callback_query_id is None:
+        return
+    with translation.override(reply_language(malformed.language_code)), BotSession() as session:
+        if malformed.callback_query_id is not None:
+            answer = session.bot.answer_callback_query(malformed.callback_query_id, text=button_not_understood_text())
+            session.try_call(answer)
+        elif malformed.chat_id is not None:
+            if malformed.about_photo:
+                text = _("I could not read this message. Please send the photo again.")
+            else:
+                text = _("I could not read this message. Please send it again.")
+            _send(session, malformed.chat_id, text)
 
 
 def _send(session: BotSession, chat_id: int, text: str, **kwargs: Any) -> None:
@@ -331,6 +358,17 @@ def _on_image(session: BotSession, message: Message, file_id: str) -> None:
     if account is None:
         _send(session, chat_id, _not_linked_text())
         return
+    # The same message handled again (its worker died half-way): its assessment exists and will be
+    # answered by the result reply; downloading and acknowledging it twice would only confuse.
+    source_key = f"{chat_id}:{message.message_id}"
+    if assessment_by_source_key(source=PhotoAssessment.Source.TELEGRAM, source_key=source_key) is not None:
+        return
+    try:
+        # Counted with the person's web and API uploads; beyond the limit nothing is downloaded or stored.
+        photo_upload_take(user_id=account.user_id)
+    except RateLimited as exc:
+        _send(session, chat_id, exc.message)
+        return
     session.try_call(session.bot.send_chat_action(chat_id=chat_id, action=ChatAction.UPLOAD_PHOTO))
     try:
         telegram_file = session.call(session.bot.get_file(file_id))
@@ -341,7 +379,13 @@ def _on_image(session: BotSession, message: Message, file_id: str) -> None:
         return
     try:
         photo = photo_validate(data=data)
-        assessment_create(user=account.user, photo=photo, source=PhotoAssessment.Source.TELEGRAM, hook=FINISHED_HOOK)
+        assessment_create(
+            user=account.user,
+            photo=photo,
+            source=PhotoAssessment.Source.TELEGRAM,
+            hook=FINISHED_HOOK,
+            source_key=source_key,
+        )
     except PhotoRejected as exc:
         _send(session, chat_id, exc.message)
         return
@@ -378,24 +422,41 @@ def mood_keyboard(assessment_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def assessment_notify(*, assessment_id: int, attempt: int = 1) -> None:
-    """Tell the person (in the chat they sent the photo from) what the analysis found."""
-    assessment = PhotoAssessment.objects.select_related("user").filter(pk=assessment_id).first()
-    if assessment is None or assessment.is_pending:
-        return
+def assessment_notify(*, assessment_id: int) -> None:
+    """Tell the person (in the chat they sent the photo from) what the analysis found, once.
+
+    Called by the analysis task's hook and by the sweep (telegram_bridge.durable): whoever claims the
+    assessment's notification sends it; a sender that died leaves the claim to expire. A network failure
+    or flood control leaves it for the sweep after a back-off, NOTIFY_ATTEMPTS tries in all.
+    """
+    lease = timedelta(seconds=settings.TELEGRAM_REQUEUE_AFTER_SECONDS)
+    attempt = assessment_notification_claim(assessment_id=assessment_id, lease=lease)
+    if attempt is None:
+        return  # still pending, already told, or another sender holds it
+    assessment = PhotoAssessment.objects.select_related("user").get(pk=assessment_id)
     account = TelegramAccount.objects.filter(user=assessment.user).first()
     if account is None:
-        return  # unlinked meanwhile: the result is still on the dashboard
+        # Unlinked meanwhile: the result is still on the dashboard, and there is no chat to tell.
+        assessment_notification_done(assessment_id=assessment_id)
+        return
     with translation.override(reply_language(account.language)), BotSession() as session:
         markup = mood_keyboard(assessment.pk) if assessment.status == PhotoAssessment.Status.DONE else None
-        # Whatever happens to the message, the assessment is stored and the dashboard shows it.
-        retry = RetryTask(
-            func="telegram_bridge.tasks.assessment_notify_retry",
-            args=(assessment_id,),
+        failure = message_send(
+            session,
+            chat_id=account.chat_id,
+            text=assessment_result_text(assessment),
             what=f"result of assessment {assessment_id}",
+            reply_markup=markup,
         )
-        text = assessment_result_text(assessment)
-        message_deliver(session, chat_id=account.chat_id, text=text, retry=retry, attempt=attempt, reply_markup=markup)
+    if failure is None or failure.refused or attempt >= NOTIFY_ATTEMPTS:
+        if failure is not None and not failure.refused:
+            logger.warning("giving up on the result of assessment %s after %s attempts", assessment_id, attempt)
+        # Whatever happened to the message, the assessment is stored and the dashboard shows it.
+        assessment_notification_done(assessment_id=assessment_id)
+        return
+    delay = retry_delay(attempt=attempt, retry_after=failure.retry_after)
+    logger.info("result of assessment %s not sent (%r): retrying in %.0f s", assessment_id, failure.error, delay)
+    assessment_notification_later(assessment_id=assessment_id, not_before=timezone.now() + timedelta(seconds=delay))
 
 
 # --- the burnout questionnaire (CBI personal burnout), one item per message ---------------------------------
@@ -567,11 +628,21 @@ def _on_mood_button(session: BotSession, query: CallbackQuery, account: Telegram
     assessment_id = _callback_int(assessment)
     if assessment_id is None or mood not in {"1", "2", "3", "4", "5"}:
         return button_not_understood_text()
+    # One rating per message, kept by the database: a tap on buttons that already gave one (a second tap
+    # before they went, two at once, an old copy of the chat) stores nothing and is answered so.
+    message_key = f"{query.message.chat.id}:{query.message.message_id}" if query.message is not None else ""
     try:
-        self_report_create(user=account.user, mood=int(mood), assessment=assessment_id or None, source="telegram")
+        self_report_create(
+            user=account.user,
+            mood=int(mood),
+            assessment=assessment_id or None,
+            source="telegram",
+            source_key=message_key,
+        )
     except SelfReportRejected as exc:
+        if exc.code == "already_saved":
+            _remove_buttons(session, query)
         return exc.message
-    # One rating per message: the buttons go, so a second tap cannot store another.
     _remove_buttons(session, query)
     return _("Thank you! Your mood is saved.")
 

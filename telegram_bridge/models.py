@@ -71,6 +71,10 @@ class ProcessedUpdate(models.Model):
     payload = models.JSONField(_("payload"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    # Marked handled only after the handlers ran: a worker killed half-way leaves the update claimed, and
+    # the sweep queues it again once the claim is older than TELEGRAM_UPDATE_REQUEUE_AFTER_SECONDS.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("processed update")

@@ -25,6 +25,7 @@ from burnout_site.errors import Refusal
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
 from emotions.services import questionnaire_cbi_create
 from telegram_bridge.models import CBI_PROGRESS_TTL, CbiProgress, ProcessedUpdate, TelegramAccount, TelegramLinkToken
+from telegram_bridge.update_shape import is_telegram_id
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -115,7 +116,7 @@ def _update_sender_id(payload: dict[str, Any]) -> int | None:
         part = payload.get(key)
         if isinstance(part, dict):
             sender = part.get("from")
-            if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            if isinstance(sender, dict) and is_telegram_id(sender.get("id")):
                 return sender["id"]
     return None
 
@@ -134,8 +135,12 @@ def update_receive(*, payload: dict[str, Any]) -> bool:
                 async_task(HANDLE_UPDATE_TASK, update_id, group=UPDATE_TASK_GROUP)
             else:
                 # Redis would hand the task to a worker before the row is committed.
-                transaction.on_commit(partial(_enqueue_update, update_id=update_id))
+                transaction.on_commit(partial(enqueue_update_handling, update_id=update_id))
     except IntegrityError:
+        # A replay is an update_id already stored; any other refusal by the database is not one, and
+        # answering it as a replay would drop the update in silence.
+        if not ProcessedUpdate.objects.filter(update_id=update_id).exists():
+            raise
         return False
     return True
 
@@ -146,24 +151,25 @@ def _queue_in_this_database() -> bool:
 
 
 def update_store(*, payload: dict[str, Any]) -> ProcessedUpdate | None:
-    """Record an update that this process handles itself (long polling): None if it was seen before."""
+    """Record an update that this process handles itself (long polling): None if it was seen before.
+
+    Stored unhandled with its payload, like a webhook update: if this process dies before handling it,
+    the sweep queues it for a worker.
+    """
     try:
         with transaction.atomic():
             return ProcessedUpdate.objects.create(
-                update_id=payload["update_id"],
-                telegram_user_id=_update_sender_id(payload),
-                payload=None,
-                handled_at=timezone.now(),
+                update_id=payload["update_id"], telegram_user_id=_update_sender_id(payload), payload=payload
             )
     except IntegrityError:
         return None
 
 
-def _enqueue_update(*, update_id: int) -> None:
+def enqueue_update_handling(*, update_id: int) -> None:
     try:
         async_task(HANDLE_UPDATE_TASK, update_id, group=UPDATE_TASK_GROUP)
     except Exception:
-        # Telegram already has its 200; the row stays unhandled for an operator to see.
+        # Telegram already has its 200; the row stays unhandled and the sweep queues it again.
         logger.exception("could not enqueue Telegram update %s", update_id)
 
 

@@ -5,25 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
-
-from telegram_bridge import alerts, handlers
-from telegram_bridge.models import ProcessedUpdate
-from telegram_bridge.services import cbi_progress_purge_expired, update_mark_handled
+from telegram_bridge import alerts, durable, handlers
+from telegram_bridge.services import cbi_progress_purge_expired
 
 logger = logging.getLogger(__name__)
 
 
 def handle_update(update_id: int) -> None:
     """Handle one stored webhook update, once: a handled (or erased) row is skipped."""
-    with transaction.atomic():
-        update = ProcessedUpdate.objects.select_for_update().filter(update_id=update_id).first()
-        if update is None or update.handled_at is not None or not update.payload:
-            return
-        payload = update.payload
-        # Marked before the replies go out: a retried task must not answer twice (a lost reply beats a double one).
-        update_mark_handled(update=update)
-    handlers.update_dispatch(payload)
+    durable.update_handle(update_id=update_id)
 
 
 def assessment_finished(task: Any) -> None:
@@ -34,9 +24,14 @@ def assessment_finished(task: Any) -> None:
     handlers.assessment_notify(assessment_id=assessment_id)
 
 
+def resume_unfinished() -> int:
+    """Every minute (schedule in migrations/0005): what a dead worker left: updates, then result replies."""
+    return durable.updates_resume() + durable.results_resume()
+
+
 def assessment_notify_retry(assessment_id: int, attempt: int) -> None:
-    """A later try at sending a result whose first send failed for a network reason."""
-    handlers.assessment_notify(assessment_id=assessment_id, attempt=attempt)
+    """A later try at a result reply, as scheduled before replies had their outbox (kept for those schedules)."""
+    handlers.assessment_notify(assessment_id=assessment_id)
 
 
 def burnout_alert_send(link_id: int, flag_ids: list[int], attempt: int = 1) -> None:

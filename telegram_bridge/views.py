@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import math
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -39,6 +40,22 @@ def _storable(value: object) -> bool:
     return True
 
 
+def _numbers_fit(value: object) -> bool:
+    """Whether every number fits the database: Telegram's integers are 64-bit signed (an id over that would
+    fail in a BIGINT column), and a float such as 1e999 parses as infinity, which no JSON column stores."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_numbers_fit(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_numbers_fit(item) for item in value)
+    return True
+
+
 def _refuse_constant(name: str) -> None:
     # NaN / Infinity are not JSON, and the database's JSON column would refuse them later (a 500).
     raise ValueError(f"{name} is not JSON")
@@ -68,8 +85,11 @@ def webhook(request: HttpRequest) -> HttpResponse:
         payload = json.loads(body, parse_constant=_refuse_constant)
         if not _storable(payload):
             raise ValueError("not storable as JSON text")
+        numbers_fit = _numbers_fit(payload)
     except (ValueError, RecursionError):
         return _error(400, "malformed JSON")
+    if not numbers_fit:
+        return _error(400, "a number is out of range: Telegram's integers are 64-bit signed, and floats finite")
     update_id = payload.get("update_id") if isinstance(payload, dict) else None
     if not isinstance(update_id, int) or isinstance(update_id, bool) or not (0 <= update_id < 2**63):
         return _error(400, "not a Telegram update")

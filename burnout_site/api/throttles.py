@@ -1,10 +1,20 @@
-"""Scoped throttling whose rates are read at request time."""
+"""Scoped throttling whose rates are read at request time, and the per-person photo limit as a throttle."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.cache import caches
+from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+
+from burnout_site.rate_limits import RateLimited, photo_upload_take
+
+if TYPE_CHECKING:
+    # For the annotations only: rest_framework.views loads this module (DEFAULT_THROTTLE_CLASSES).
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 class ScopedThrottle(ScopedRateThrottle):
@@ -23,3 +33,22 @@ class ScopedThrottle(ScopedRateThrottle):
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class PhotoUploadThrottle(BaseThrottle):
+    """The per-person photo limit of every channel (burnout_site.rate_limits), as the API's throttle.
+
+    Beyond the limit it answers 429 `throttled` with the same sentence the web form and the bot say,
+    and the Retry-After header.
+    """
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        if not request.user.is_authenticated:
+            return True  # the view's permission refuses them first
+        try:
+            photo_upload_take(user_id=request.user.pk)
+        except RateLimited as exc:
+            throttled = Throttled(detail=exc.message)
+            throttled.wait = exc.retry_after  # after __init__, which would append DRF's own sentence
+            raise throttled from None
+        return True

@@ -83,7 +83,7 @@ def test_throttle_counts_are_shared_between_processes(api: APIClient, settings: 
 
 
 def test_upload_is_throttled_per_user(patient_api: APIClient, settings: SettingsWrapper) -> None:
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"upload": "1/hour"}}
+    settings.PHOTO_UPLOAD_RATE = "1/hour"
     assert patient_api.post("/api/v1/photos/", {}).status_code == 400
     assert_error(patient_api.post("/api/v1/photos/", {}), 429, "throttled")
 

@@ -122,6 +122,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
     }
     logs = {name: tmp_path / f"{name}.log" for name in ("setup", "server", "worker")}
     _manage("migrate", "--noinput", env=env, log=logs["setup"])
+    _manage("createcachetable", env=env, log=logs["setup"])  # the shared cache: upload limits, throttles
     # DEBUG is off, as in production: WhiteNoise serves collected files, Chart.js included.
     _manage("collectstatic", "--noinput", "-v0", env=env, log=logs["setup"])
 

@@ -87,3 +87,16 @@ def jpeg_with_exif(orientation: int, size: tuple[int, int] = (80, 120)) -> bytes
     exif[0x010F] = "SecretCam"  # Make
     exif[0x8825] = {1: "N", 2: (55.0, 45.0, 0.0)}  # GPS IFD
     return encode(image, "JPEG", exif=exif.tobytes(), quality=95)
+
+
+def wide_png(size: tuple[int, int] = (100_000, 48)) -> bytes:
+    """A real grey PNG far wider than JPEG can be (65,500 px a side), yet few pixels (4.8 MP) and a few kB."""
+    return encode(Image.new("L", size, 128), "PNG")
+
+
+def face_png_16bit(path: Path = HAPPY_FACE) -> bytes:
+    """The face photo as a 16-bit greyscale PNG (Pillow mode I;16), as some cameras and editors save it."""
+    import numpy as np
+
+    pixels = np.asarray(face_photo(path), dtype=np.uint16) * 257  # 0..255 → 0..65535
+    return encode(Image.fromarray(pixels), "PNG")

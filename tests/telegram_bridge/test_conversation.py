@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
@@ -267,7 +268,8 @@ def _send_face(telegram_api: FakeTelegramAPI, post_update: Callable) -> PhotoAss
 def test_result_send_failure_is_retried_later_and_keeps_the_assessment(
     telegram_api: FakeTelegramAPI, post_update: Callable, linked: TelegramAccount
 ) -> None:
-    from django_q.models import Schedule
+    import time_machine
+    from django.utils import timezone
 
     from telegram_bridge import tasks
 
@@ -276,10 +278,20 @@ def test_result_send_failure_is_retried_later_and_keeps_the_assessment(
     telegram_api.fail_next("sendMessage", 500, "Internal Server Error")
     assessment = _send_face(telegram_api, post_update)
     assert assessment.status == PhotoAssessment.Status.DONE
-    [retry] = Schedule.objects.filter(func="telegram_bridge.tasks.assessment_notify_retry")
-    assert retry.args == f"{assessment.pk}, 2"
-    tasks.assessment_notify_retry(assessment.pk, 2)
-    assert "Your emotion:" in telegram_api.sent_texts()[-1]
+    assert assessment.notified_at is None
+    # Not before the back-off (30 s for the second attempt), then once by the sweep.
+    assert 25 <= (assessment.notify_lease_until - timezone.now()).total_seconds() <= 31
+    tried = len(telegram_api.sent_texts())  # the two failed sends
+    tasks.resume_unfinished()
+    assert len(telegram_api.sent_texts()) == tried
+    with time_machine.travel(timezone.now() + timedelta(seconds=45)):
+        tasks.resume_unfinished()
+        tasks.resume_unfinished()
+    [result] = telegram_api.sent_texts()[tried:]
+    assert "Your emotion:" in result
+    assessment.refresh_from_db()
+    assert assessment.notified_at is not None
+    assert assessment.notify_attempts == 2
 
 
 def test_blocked_bot_is_not_retried(
@@ -291,8 +303,11 @@ def test_blocked_bot_is_not_retried(
 
     assessment = _send_face(telegram_api, post_update)
     telegram_api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    PhotoAssessment.objects.filter(pk=assessment.pk).update(notified_at=None)
     handlers.assessment_notify(assessment_id=assessment.pk)
     assert not Schedule.objects.filter(func="telegram_bridge.tasks.assessment_notify_retry").exists()
+    assessment.refresh_from_db()
+    assert assessment.notified_at is not None  # refused for good: nobody tries again
 
 
 def test_mood_buttons_go_after_a_rating(

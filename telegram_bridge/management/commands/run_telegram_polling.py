@@ -1,7 +1,8 @@
 """Run the bot by long polling, for local use without a public URL: the same handlers as the webhook.
 
 Updates are recorded as ProcessedUpdate rows exactly like webhook ones and handled in this process
-(analyses still go to the django-q2 worker, whose hook sends the result).
+(analyses still go to the django-q2 worker, whose hook sends the result); an update this process
+did not finish is taken up by the worker's sweep.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from telegram.error import TelegramError
 
-from telegram_bridge import handlers
+from telegram_bridge import durable
 from telegram_bridge.client import BotNotConfigured, BotSession
 from telegram_bridge.management.commands.set_telegram_webhook import ALLOWED_UPDATES
 from telegram_bridge.services import update_store
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                     if update_store(payload=payload) is None:
                         continue  # seen before
                     try:
-                        handlers.update_dispatch(payload)
+                        durable.update_handle(update_id=update.update_id)
                     except Exception:
                         logger.exception("handling Telegram update %s failed", update.update_id)
                 if once:
