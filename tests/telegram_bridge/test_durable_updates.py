@@ -112,7 +112,7 @@ def test_an_update_whose_handler_raises_is_not_retried_for_ever(
     def broken(*args: object) -> None:
         raise RuntimeError("handler bug")
 
-    monkeypatch.setattr("telegram_bridge.handlers._on_message", broken)
+    monkeypatch.setattr("telegram_bridge.handlers.dispatch._on_message", broken)
     update = message_update(text="/help")
     post_update(update)  # the task fails (django-q2 records the error)
     assert ProcessedUpdate.objects.get(update_id=update["update_id"]).handled_at is not None

@@ -1,0 +1,59 @@
+"""/start (linking a chat), /help, /unlink and /stats."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from telegram import Message
+from telegram.constants import ChatType
+
+from emotions.selectors import assessment_period_summary
+from telegram_bridge.client import BotSession
+from telegram_bridge.handlers.chat import linked_or_reply, send
+from telegram_bridge.handlers.texts import dashboard_link_text, help_text, linked_text, stats_period_text, welcome_text
+from telegram_bridge.services import TelegramLinkError, telegram_link, telegram_unlink
+
+
+def on_start(session: BotSession, message: Message, token: str) -> None:
+    chat_id = message.chat_id
+    if message.chat.type != ChatType.PRIVATE:
+        send(session, chat_id, _("For your privacy I only work in a private chat. Please write to me directly."))
+        return
+    if not token:
+        send(session, chat_id, welcome_text())
+        return
+    assert message.from_user is not None
+    try:
+        account = telegram_link(
+            token=token,
+            telegram_user_id=message.from_user.id,
+            chat_id=chat_id,
+            language=message.from_user.language_code or "",
+        )
+    except TelegramLinkError as exc:
+        send(session, chat_id, exc.message)
+        return
+    send(session, chat_id, linked_text(account.user))
+
+
+def on_help(session: BotSession, message: Message, argument: str) -> None:
+    send(session, message.chat_id, help_text())
+
+
+def on_unlink(session: BotSession, message: Message, argument: str) -> None:
+    assert message.from_user is not None
+    if telegram_unlink(telegram_user_id=message.from_user.id):
+        send(session, message.chat_id, _("This chat is no longer connected to your account."))
+    else:
+        send(session, message.chat_id, _("This chat is not connected to any account."))
+
+
+def on_stats(session: BotSession, message: Message, argument: str) -> None:
+    account = linked_or_reply(session, message)
+    if account is None:
+        return
+    lines = []
+    for days in (7, 30):
+        summary = assessment_period_summary(user=account.user, days=days)
+        lines.append(stats_period_text(days=days, done=summary.done, negative_share=summary.negative_share))
+    lines.append(dashboard_link_text())
+    send(session, message.chat_id, "\n".join(lines))

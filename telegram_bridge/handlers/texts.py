@@ -1,0 +1,225 @@
+"""What the bot says: the messages composed from several parts or filled in from data, in one place.
+
+Every reply is in the person's Telegram language (`reply_language`: Russian for "ru*", English otherwise);
+the msgids are those of the Russian catalogue, so a text moved here keeps its translation.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from accounts.services import ConsentRequired
+from emotions.models import CBI_ITEM_KEYS, CBI_ITEMS, PhotoAssessment, QuestionnaireResponse
+from emotions.selectors import questionnaire_cbi_due, questionnaire_cbi_latest
+
+
+def reply_language(language_code: str | None) -> str:
+    return "ru" if (language_code or "").lower().startswith("ru") else "en"
+
+
+def site_url(name: str) -> str:
+    return settings.SITE_URL + reverse(name)
+
+
+def help_text() -> str:
+    return _(
+        "Send me a selfie and I will estimate the emotion on your face; the website shows how it changes "
+        "over days and weeks.\n"
+        "/start - connect this chat to your account\n"
+        "/stats - your last 7 and 30 days\n"
+        "/mood - tell me how you feel (1-5)\n"
+        "/remind HH:MM - a daily check-in at this time; /remind off stops it\n"
+        "/cbi - a short burnout questionnaire (six questions)\n"
+        "/unlink - disconnect this chat from your account\n"
+        "/delete - delete your account and all your data\n"
+        "/help - this message"
+    )
+
+
+def unknown_command_text() -> str:
+    return _("I do not know this command.") + " " + help_text()
+
+
+def malformed_text(*, about_photo: bool) -> str:
+    if about_photo:
+        return _("I could not read this message. Please send the photo again.")
+    return _("I could not read this message. Please send it again.")
+
+
+def too_big_text() -> str:
+    return _("This file is larger than 20 MB, the most Telegram lets me download. Please send a smaller photo.")
+
+
+def not_linked_text() -> str:
+    return _(
+        "This chat is not connected to an account yet. Sign in on the website, open your profile and press "
+        "“Connect Telegram”: %(url)s"
+    ) % {"url": site_url("accounts:profile")}
+
+
+def consent_required_text(exc: ConsentRequired) -> str:
+    return (
+        exc.message
+        + " "
+        + _("Please read and accept the terms on the website: %(url)s") % {"url": site_url("accounts:privacy")}
+    )
+
+
+# --- /start, /stats, /remind --------------------------------------------------------------------------------
+
+
+def welcome_text() -> str:
+    return _(
+        "Hello! I estimate emotions from face selfies and help you notice early signs of burnout. "
+        "Create an account on %(url)s, then press “Connect Telegram” in your profile to link this chat."
+    ) % {"url": site_url("accounts:signup")}
+
+
+def linked_text(user: User) -> str:
+    if user.is_psychologist:
+        # A psychologist links the chat to receive burnout alerts, not to send selfies.
+        return _(
+            "Done! This chat is connected to your account %(username)s. Choose Telegram in your alert settings "
+            "to get burnout alerts here: %(url)s"
+        ) % {"username": user.get_username(), "url": site_url("accounts:psychologist_alerts")}
+    return _("Done! This chat is connected to your account %(username)s. Send me a selfie whenever you like.") % {
+        "username": user.get_username()
+    }
+
+
+def stats_period_text(*, days: int, done: int, negative_share: float | None) -> str:
+    if negative_share is None:
+        return _("Last %(days)s days: no analysed photos.") % {"days": days}
+    return _("Last %(days)s days: %(done)s photos, %(percent)s%% with a negative emotion.") % {
+        "days": days,
+        "done": done,
+        "percent": round(negative_share * 100),
+    }
+
+
+def dashboard_link_text() -> str:
+    return _("Dashboard: %(url)s") % {"url": site_url("emotions:dashboard")}
+
+
+def reminder_usage_text(remind_at_text: str | None) -> str:
+    if remind_at_text is not None:
+        text = _("I remind you every day at %(time)s.") % {"time": remind_at_text}
+    else:
+        text = _("Daily reminders are off.")
+    return text + " " + _("Use /remind HH:MM (for example /remind 09:30) or /remind off.")
+
+
+def reminder_set_text(*, time: str, timezone_name: str) -> str:
+    return _("Done! I will remind you every day at %(time)s (%(timezone)s).") % {
+        "time": time,
+        "timezone": timezone_name,
+    }
+
+
+def reminder_text(offer: str) -> str:
+    text = _("Time for your daily check-in: send me a selfie, or tell me how you feel.")
+    return f"{text}\n\n{offer}" if offer else text
+
+
+# --- photos -------------------------------------------------------------------------------------------------
+
+
+def assessment_result_text(assessment: PhotoAssessment) -> str:
+    if assessment.status != PhotoAssessment.Status.DONE:
+        return assessment.user_message()
+    lines = [_("Your emotion: %(emotion)s") % {"emotion": assessment.label_display}]
+    if (assessment.faces_found or 0) > 1:
+        lines.append(_("I found several faces and used the largest one."))
+    mix = ", ".join(f"{name} {percent}%" for _key, name, _p, percent in assessment.probability_rows() if percent >= 1)
+    lines.append(_("Mix: %(mix)s") % {"mix": mix})
+    lines.append(_("Valence: %(valence)s") % {"valence": assessment.get_valence_display()})
+    if assessment.negativity_percent is not None:
+        lines.append(_("Negative emotions: %(percent)s%%") % {"percent": assessment.negativity_percent})
+    lines.append(mood_question_text())
+    return "\n".join(lines)
+
+
+def mood_question_text() -> str:
+    return _("How do you feel? 1 = very bad, 5 = very good")
+
+
+# --- the burnout questionnaire ------------------------------------------------------------------------------
+
+
+def cbi_offer_text(user: User) -> str:
+    """The weekly questionnaire offer of the dashboard, pointing at /cbi; empty while it is not due."""
+    if not questionnaire_cbi_due(user=user):
+        return ""
+    if questionnaire_cbi_latest(user=user) is not None:
+        text = _("It has been a week or more since you answered the burnout questionnaire. It takes about a minute.")
+    else:
+        text = _(
+            "Answer a short burnout questionnaire (six questions, about a minute) to follow how exhausted you feel "
+            "over the weeks."
+        )
+    return text + " " + _("Send /cbi to answer it here.")
+
+
+def cbi_intro_text(*, resumed: bool, item: int) -> str:
+    if resumed:
+        return _("You started the questionnaire earlier. Let us go on with question %(number)s of %(total)s.") % {
+            "number": item + 1,
+            "total": len(CBI_ITEM_KEYS),
+        }
+    return (
+        _(
+            "The personal burnout scale of the Copenhagen Burnout Inventory: six questions about the last weeks. "
+            "The score goes from 0 to 100; higher means more exhaustion."
+        )
+        + " "
+        + _("Tap the answer that fits best. If you stop, send /cbi later to go on where you left off.")
+    )
+
+
+def cbi_question_text(item: int) -> str:
+    return _("Question %(number)s of %(total)s: %(question)s") % {
+        "number": item + 1,
+        "total": len(CBI_ITEM_KEYS),
+        "question": CBI_ITEMS[CBI_ITEM_KEYS[item]],
+    }
+
+
+def cbi_answered_text(item: int, answer_label: str) -> str:
+    return cbi_question_text(item) + "\n" + _("Your answer: %(answer)s") % {"answer": answer_label}
+
+
+def cbi_result_text(response: QuestionnaireResponse) -> str:
+    return "\n\n".join(
+        [
+            _("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)},
+            _("A questionnaire score is not a diagnosis.")
+            + " "
+            + _(
+                "It helps you and your psychologist follow how you feel over time. If you feel unwell, talk to a "
+                "doctor or a psychologist."
+            ),
+            _("Your earlier scores: %(url)s") % {"url": site_url("emotions:questionnaire_cbi")},
+        ]
+    )
+
+
+# --- /delete ------------------------------------------------------------------------------------------------
+
+
+def delete_confirm_text(*, minutes: int) -> str:
+    return (
+        _(
+            "Delete your account and all your data? This erases everything: your photos and their results, your "
+            "mood ratings, your questionnaire answers, your consents, sharing with psychologists, and the account "
+            "itself, on the website too. It cannot be undone."
+        )
+        + " "
+        + ngettext("The button works for %(minutes)s minute.", "The button works for %(minutes)s minutes.", minutes)
+        % {"minutes": minutes}
+        + " "
+        + _("/unlink only disconnects this chat.")
+    )
