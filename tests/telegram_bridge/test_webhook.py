@@ -148,7 +148,7 @@ def test_orm_broker_queues_the_update_in_the_same_transaction(
 # migrations create (consent documents, schedules) for the tests after it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_load_generator_posts_new_updates(queued_not_run: None, telegram_api: FakeTelegramAPI, live_server) -> None:
-    from telegram_bridge.bench import post_updates
+    from burnout_site.bench.webhook import post_updates
 
     # The test database on SQLite is in memory, where concurrent writers fail at once ("table is locked")
     # instead of waiting as they do on the WAL file the product uses: one client there, five elsewhere.

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from burnout_site.bench.pages import logged_in_client, time_page
 from emotions.ml.labels import CLASSES, NEGATIVE_CLASSES, valence_of
 from emotions.models import PhotoAssessment, QuestionnaireResponse, SelfReport
-from emotions.page_timing import logged_in_client, time_page
 
 User = get_user_model()
 CBI_EVERY_DAYS = 7

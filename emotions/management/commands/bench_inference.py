@@ -16,7 +16,7 @@ import cv2
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from emotions.ml.bench import (
+from burnout_site.bench.inference import (
     photos_from_folder,
     random_faces,
     rss_mb,

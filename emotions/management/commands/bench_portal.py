@@ -21,8 +21,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import CareLink, PsychologistProfile
+from burnout_site.bench.pages import logged_in_client, time_page
 from emotions.models import PhotoAssessment
-from emotions.page_timing import logged_in_client, time_page
 
 User = get_user_model()
 

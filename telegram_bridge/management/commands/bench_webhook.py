@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from telegram_bridge.bench import post_updates
+from burnout_site.bench.webhook import post_updates
 
 WEBHOOK_PATH = "/telegram/webhook/"
 # Far above real update ids, so the cleanup cannot touch anything but the benchmark's rows.

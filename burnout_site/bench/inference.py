@@ -1,7 +1,8 @@
 """Speed of the production path on one thread (decode → detect → crop → classify), and of the
 bulk path (batched classification, bulk re-scoring) on several cores.
 
-Plain library code; `manage.py bench_inference` is the command-line face of it.
+Times emotions/ml from outside it (the library itself holds no benchmark code) and uses no Django;
+`manage.py bench_inference` is the command-line face of it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from typing import Any, TypeVar
 import numpy as np
 from PIL import Image
 
-from .faces import crop_face, detect_faces, resize_square
-from .model import multiply_accumulates
-from .predictor import Predictor, load_grey, torch_threads
+from burnout_site.bench.stats import percentile
+from emotions.ml.faces import crop_face, detect_faces, resize_square
+from emotions.ml.model import multiply_accumulates
+from emotions.ml.predictor import Predictor, load_grey, torch_threads
 
 T = TypeVar("T")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp"}
@@ -63,7 +65,8 @@ def _timed(fn: Callable[[], T], into: list[float]) -> T:
 
 
 def _p(values: list[float], q: float) -> float:
-    return round(float(np.percentile(values, q)), 2) if values else 0.0
+    value = percentile(values, q)
+    return 0.0 if value is None else round(value, 2)
 
 
 def time_pipeline(predictor: Predictor, photos: list[bytes]) -> dict[str, Any]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
-import statistics
 import time
 from typing import Any
 
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
+
+from burnout_site.bench.stats import percentile
 
 
 def logged_in_client(user: Any) -> Client:
@@ -40,7 +41,12 @@ def time_page(client: Client, url: str, requests: int) -> dict[str, float]:
         client.get(url, secure=True)
         timings.append((time.perf_counter() - started) * 1000)
     return {
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(statistics.quantiles(timings, n=20)[-1], 1),
+        "p50_ms": _rounded(percentile(timings, 50)),
+        "p95_ms": _rounded(percentile(timings, 95)),
         "queries": len(queries),
     }
+
+
+def _rounded(value: float | None) -> float:
+    assert value is not None  # at least one request was timed
+    return round(value, 1)

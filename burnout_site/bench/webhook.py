@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from burnout_site.bench.stats import percentile
+
 # A text message from a private chat, as Telegram sends it (the handlers ignore an unknown user).
 _UPDATE_TEMPLATE = {
     "message": {
@@ -56,10 +58,8 @@ class LoadResult:
 
 
 def _percentile(ordered: list[float], percent: int) -> float | None:
-    if not ordered:
-        return None
-    index = min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered)) - 1))
-    return round(ordered[index], 2)
+    value = percentile(ordered, percent)
+    return None if value is None else round(value, 2)
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
