@@ -32,7 +32,6 @@ from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
 
 from .alert_channels import alert_channel_effective
-from .decorators import user_has_confirmed_otp_device
 from .models import CareLink, Channel, ConsentDocument, ConsentKind, DataExport, PsychologistProfile, User
 from .selectors import (
     care_links_of_patient,
@@ -41,7 +40,9 @@ from .selectors import (
     consent_latest_event,
     data_export_get,
     psychologist_by_code,
+    psychologist_patient_data_access,
     psychologist_profile_of,
+    user_has_confirmed_otp_device,
 )
 from .services import (
     OTP_WRONG_CODE_MESSAGE,
@@ -462,42 +463,20 @@ class TwoFactorApi(ApiView):
 
 
 def require_patient_data_access(request: Request) -> None:
-    """What a psychologist needs before any patient's data: a verified licence and two-factor sign-in.
+    """`psychologist_patient_data_access` for the API: its refusal becomes a 403 with the refusal's code.
 
-    Each missing step has its own code, so that the app can send the person to it. Which patients
-    they then see is decided by their active care links (the selectors), not here.
+    A second factor is proved by the device token (issued after a code) or, for a browser session, by
+    the session itself.
     """
     user = request.user
-    if not getattr(user, "is_psychologist", False):
-        raise ApiError(
-            status_code=403,
-            code="psychologists_only",
-            message=_("Only psychologists can see the data of patients."),
-        )
-    profile = psychologist_profile_of(user=user)
-    if profile is None or not profile.is_verified:
-        raise ApiError(
-            status_code=403,
-            code="psychologist_not_verified",
-            message=_("Your licence details have not been verified yet. You will see patients' data once they are."),
-        )
-    if not user_has_confirmed_otp_device(user):
-        raise ApiError(
-            status_code=403,
-            code="otp_setup_required",
-            message=_("Set up two-factor authentication on the website first, then sign in again with a code."),
-        )
     if isinstance(request.successful_authenticator, DeviceTokenAuthentication):
-        verified = token_is_otp_verified(request.auth)
+        otp_verified = token_is_otp_verified(request.auth)
     else:
         is_verified = getattr(user, "is_verified", None)
-        verified = bool(is_verified and is_verified())
-    if not verified:
-        raise ApiError(
-            status_code=403,
-            code="otp_required",
-            message=_("Sign in again with your two-factor code to see patients' data."),
-        )
+        otp_verified = bool(is_verified and is_verified())
+    refusal = psychologist_patient_data_access(user=user, otp_verified=otp_verified).refusal
+    if refusal is not None:
+        raise ApiError(status_code=403, code=refusal.code, message=refusal.message)
 
 
 # --- consents ------------------------------------------------------------------------------------------------

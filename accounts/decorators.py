@@ -12,43 +12,46 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .selectors import psychologist_profile_of
+from .selectors import psychologist_patient_data_access, user_has_confirmed_otp_device
+
+# The two-factor page for each two-factor step `psychologist_patient_data_access` finds missing.
+_TWO_FACTOR_PAGES = {"otp_setup_required": "accounts:otp_setup", "otp_required": "accounts:otp_verify"}
 
 
-def user_has_confirmed_otp_device(user: Any) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+def _two_factor_page(step: str, next_url: str) -> HttpResponse:
+    return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
 
 
 def two_factor_step(user: Any, next_url: str) -> HttpResponse:
     """The page of the two-factor step `user` misses: set-up without a confirmed device, else the code."""
     step = "accounts:otp_verify" if user_has_confirmed_otp_device(user) else "accounts:otp_setup"
-    return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
+    return _two_factor_page(step, next_url)
 
 
 def portal_access_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A verified psychologist who has passed two-factor authentication in this session.
 
-    Anyone else who is not a psychologist gets a 404 (the portal does not exist for them);
-    a psychologist is sent to the step they miss: licence details, the pending page, 2FA set-up
-    or the code for this session. Patient data is then filtered by active care links in the view.
+    The rule is `psychologist_patient_data_access`; this only turns its refusal into a page. Anyone who is
+    not a psychologist gets a 404 (the portal does not exist for them); a psychologist is sent to the step
+    they miss: licence details, the pending page, 2FA set-up or the code for this session. Patient data is
+    then filtered by active care links in the view.
     """
 
     @wraps(view)
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if not user.is_psychologist:
+        access = psychologist_patient_data_access(user=user, otp_verified=user.is_verified())
+        refusal = access.refusal
+        if refusal is None:
+            request.psychologist_profile = access.profile
+            return view(request, *args, **kwargs)
+        if refusal.code == "psychologists_only":
             raise Http404
-        profile = psychologist_profile_of(user=user)
-        if profile is None:
-            return redirect("accounts:psychologist_profile")
-        if not profile.is_verified:
-            return redirect("accounts:psychologist_pending")
-        if not user.is_verified():
-            return two_factor_step(user, request.get_full_path())
-        request.psychologist_profile = profile
-        return view(request, *args, **kwargs)
+        if refusal.code == "psychologist_not_verified":
+            # Nothing entered yet is completed on the licence form; entered but unverified, on the pending page.
+            page = "accounts:psychologist_profile" if access.profile is None else "accounts:psychologist_pending"
+            return redirect(page)
+        return _two_factor_page(_TWO_FACTOR_PAGES[refusal.code], request.get_full_path())
 
     return wrapped

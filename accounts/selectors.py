@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from burnout_site.errors import Refusal
 
 from .models import (
     AuditEvent,
@@ -121,6 +125,46 @@ def consent_event_list(*, user: User) -> QuerySet[ConsentEvent]:
 
 def psychologist_profile_of(*, user: User) -> PsychologistProfile | None:
     return PsychologistProfile.objects.filter(user=user).first()
+
+
+def user_has_confirmed_otp_device(user: Any) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@dataclass(frozen=True)
+class PatientDataAccess:
+    """The answer to "may this psychologist see patients' data now?": `refusal` names the first step they miss
+    (None: they may), `profile` is their licence details when they have entered any."""
+
+    profile: PsychologistProfile | None
+    refusal: Refusal | None
+
+
+def psychologist_patient_data_access(*, user: Any, otp_verified: bool) -> PatientDataAccess:
+    """The one rule before any patient's data, for pages and the API alike: a psychologist account, verified
+    licence details, a confirmed authenticator and a second factor proved for this sign-in (`otp_verified`:
+    how it was proved depends on the entry, a session or a device token).
+
+    Each missing step has its own code, so that each entry can send the person to it. Which patients they
+    then see is decided by their visible care links (`care_links_visible`), not here.
+    """
+    if not getattr(user, "is_psychologist", False):
+        return PatientDataAccess(
+            profile=None, refusal=Refusal("psychologists_only", _("Only psychologists can see the data of patients."))
+        )
+    profile = psychologist_profile_of(user=user)
+    if profile is None or not profile.is_verified:
+        message = _("Your licence details have not been verified yet. You will see patients' data once they are.")
+        return PatientDataAccess(profile=profile, refusal=Refusal("psychologist_not_verified", message))
+    if not user_has_confirmed_otp_device(user):
+        message = _("Set up two-factor authentication on the website first, then sign in again with a code.")
+        return PatientDataAccess(profile=profile, refusal=Refusal("otp_setup_required", message))
+    if not otp_verified:
+        message = _("Sign in again with your two-factor code to see patients' data.")
+        return PatientDataAccess(profile=profile, refusal=Refusal("otp_required", message))
+    return PatientDataAccess(profile=profile, refusal=None)
 
 
 def psychologist_by_code(*, code: str) -> PsychologistProfile | None:

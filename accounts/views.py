@@ -55,6 +55,7 @@ from .selectors import (
     data_export_list,
     psychologist_by_code,
     psychologist_profile_of,
+    user_has_confirmed_otp_device,
 )
 from .services import (
     CODE_UNKNOWN_MESSAGE,
@@ -469,8 +470,6 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
     from django_otp import login as otp_login
 
-    from .decorators import user_has_confirmed_otp_device
-
     next_url = _safe_next(request, _two_factor_home(request))
     if user_has_confirmed_otp_device(request.user):
         return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': next_url})}")
@@ -505,8 +504,6 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     from django_otp import login as otp_login
     from django_otp import match_token
-
-    from .decorators import user_has_confirmed_otp_device
 
     next_url = _safe_next(request, _two_factor_home(request))
     if not user_has_confirmed_otp_device(request.user):
