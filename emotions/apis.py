@@ -372,7 +372,9 @@ class PatientOutputSerializer(serializers.Serializer):
     recent_share = serializers.FloatField(allow_null=True, help_text="Negative share in that window.")
     previous_share = serializers.FloatField(allow_null=True, help_text="Negative share in the window before.")
     share_change = serializers.FloatField(allow_null=True)
-    flagged = serializers.BooleanField(help_text="The burnout signals crossed the alert thresholds.")
+    flagged = serializers.BooleanField(
+        help_text="The patient has an open burnout flag (docs/burnout-flags.md): the portal's 'Needs attention'."
+    )
     latest_cbi = serializers.FloatField(
         allow_null=True, help_text="The last CBI personal-burnout score (0-100); null when never answered."
     )

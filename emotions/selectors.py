@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.conf import settings
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
     Count,
     DateField,
-    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -38,6 +36,10 @@ from django.utils import timezone
 from accounts.models import CareLink
 from accounts.selectors import care_active_links_of_psychologist, consent_is_active
 from emotions import statistics
+from emotions.burnout import RuleState as RuleState
+from emotions.burnout import burnout_flag_open_exists, burnout_windows
+from emotions.burnout import burnout_flags_open as burnout_flags_open
+from emotions.burnout import burnout_rule_states as burnout_rule_states
 from emotions.ml.labels import CLASSES
 from emotions.models import EMOTION_NAMES, BurnoutFlag, PhotoAssessment, QuestionnaireResponse, SelfReport
 
@@ -232,8 +234,6 @@ def assessment_period_summary(*, user: User, days: int, now: datetime | None = N
 PORTAL_SORTS = ("flag", "name", "last", "share", "change")
 # Recency colour of the last photo: (at most this many days ago, colour name); older is grey.
 RECENCY_COLOURS: tuple[tuple[int, str], ...] = ((2, "green"), (7, "yellow"), (30, "red"))
-# Shares are compared in the database as floats: 0.8 - 0.6 comes out a hair under 0.2.
-_FLOAT_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
@@ -246,12 +246,13 @@ class PortalRow:
     recent_share: float | None
     previous_share: float | None
     share_change: float | None
+    # "Needs attention": a burnout flag (emotions.BurnoutFlag, evaluated by emotions.burnout) is open now.
     flagged: bool
     recency: str
     # The last CBI personal-burnout score (0-100), None when the patient never answered it.
     latest_cbi: float | None = None
-    # A burnout flag (emotions.BurnoutFlag) is open for the patient now.
-    open_flag: bool = False
+    # The rules of the open flags, in the order they were raised (their display names).
+    flag_rules: tuple[str, ...] = ()
 
     @property
     def recent_percent(self) -> int | None:
@@ -279,8 +280,7 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
     patient's zone: the list compares many people at one moment). Only analysed photos count.
     """
     now = now or timezone.now()
-    window = timedelta(days=settings.PORTAL_WINDOW_DAYS)
-    recent_start, previous_start = now - window, now - 2 * window
+    recent_start, previous_start = burnout_windows(now=now)
     # Only the analysed photos of the two windows are joined (FilteredRelation puts the condition in
     # the JOIN), so the grouped rows stay bounded however long people have used the product; the last
     # photo comes from a subquery on the (user, captured_at) index.
@@ -288,8 +288,6 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
     negative = Q(window_photos__valence=PhotoAssessment.Valence.NEGATIVE)
     recent = Q(window_photos__captured_at__gte=recent_start)
     previous = Q(window_photos__captured_at__lt=recent_start)
-    share_threshold = settings.PORTAL_FLAG_NEGATIVE_PERCENT / 100 - _FLOAT_SLACK
-    rise_threshold = settings.PORTAL_FLAG_RISE_PERCENT / 100 - _FLOAT_SLACK
 
     def share(negative_field: str, total_field: str) -> ExpressionWrapper:
         return ExpressionWrapper(
@@ -320,7 +318,7 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
             ),
             last_assessment_at=Subquery(last_photo),
             latest_cbi=Subquery(latest_cbi),
-            open_flag=Exists(BurnoutFlag.objects.filter(user=OuterRef("patient_id"), cleared_at__isnull=True)),
+            flagged=burnout_flag_open_exists(user_ref="patient_id"),
         )
         .annotate(
             recent_total=Count(pa, filter=recent),
@@ -338,17 +336,6 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
                 NullIf("alias", Value("")), NullIf("patient__first_name", Value("")), "patient__username"
             ),
         )
-        .annotate(
-            flagged=Case(
-                When(
-                    Q(recent_total__gte=settings.PORTAL_FLAG_MIN_ASSESSMENTS, recent_share__gte=share_threshold)
-                    | Q(share_change__gte=rise_threshold),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
     )
     name_order = (Lower("display_name").asc(), F("pk").asc())
     orderings = {
@@ -361,7 +348,9 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
     links = links.order_by(*orderings.get(sort, orderings["flag"]))
     # Plain values, not model instances: with hundreds of patients building objects costs more than the query.
     fields = ("pk", "patient_id", "display_name", "last_assessment_at", "recent_total", "recent_share")
-    fields += ("previous_share", "share_change", "flagged", "latest_cbi", "open_flag")
+    fields += ("previous_share", "share_change", "flagged", "latest_cbi")
+    values = list(links.values(*fields))
+    rules = _open_flag_rules([row["patient_id"] for row in values if row["flagged"]])
     return [
         PortalRow(
             link_id=row["pk"],
@@ -375,10 +364,21 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
             flagged=bool(row["flagged"]),
             recency=_recency(row["last_assessment_at"], now),
             latest_cbi=row["latest_cbi"],
-            open_flag=bool(row["open_flag"]),
+            flag_rules=tuple(rules.get(row["patient_id"], ())),
         )
-        for row in links.values(*fields)
+        for row in values
     ]
+
+
+def _open_flag_rules(patient_ids: list[int]) -> dict[int, list[str]]:
+    """The display names of each patient's open flags (one query for the whole list)."""
+    rules: dict[int, list[str]] = {}
+    if not patient_ids:
+        return rules
+    open_flags = BurnoutFlag.objects.filter(user_id__in=patient_ids, cleared_at__isnull=True)
+    for flag in open_flags.order_by("raised_at", "id").only("user_id", "rule"):
+        rules.setdefault(flag.user_id, []).append(str(flag.get_rule_display()))
+    return rules
 
 
 # --- date ranges and dynamics for the REST API -------------------------------------------------------------
@@ -717,54 +717,3 @@ def pilot_report(*, first_day: date | None = None, last_day: date | None = None)
             "share": (finished["no_face"] / finished["finished"]) if finished["finished"] else None,
         },
     }
-
-
-# --- burnout flags (rules: docs/burnout-flags.md) ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RuleState:
-    rule: str
-    holds: bool
-    value: float | None
-
-
-def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[RuleState]:
-    """Whether each burnout rule holds for the person now (two queries).
-
-    Windows are the last PORTAL_WINDOW_DAYS × 24 h and the same span before, as in the portal's list,
-    so that a flag and the portal's "needs attention" agree.
-    """
-    now = now or timezone.now()
-    window = timedelta(days=settings.PORTAL_WINDOW_DAYS)
-    recent_start, previous_start = now - window, now - 2 * window
-    negative = Q(valence=PhotoAssessment.Valence.NEGATIVE)
-    recent, previous = Q(captured_at__gte=recent_start), Q(captured_at__lt=recent_start)
-    counts = PhotoAssessment.objects.filter(
-        user=user, status=PhotoAssessment.Status.DONE, captured_at__gte=previous_start, captured_at__lte=now
-    ).aggregate(
-        recent_total=Count("id", filter=recent),
-        recent_negative=Count("id", filter=recent & negative),
-        previous_total=Count("id", filter=previous),
-        previous_negative=Count("id", filter=previous & negative),
-    )
-    recent_share = counts["recent_negative"] / counts["recent_total"] if counts["recent_total"] else None
-    previous_share = counts["previous_negative"] / counts["previous_total"] if counts["previous_total"] else None
-    share_holds = (
-        recent_share is not None
-        and counts["recent_total"] >= settings.PORTAL_FLAG_MIN_ASSESSMENTS
-        and recent_share >= settings.PORTAL_FLAG_NEGATIVE_PERCENT / 100 - _FLOAT_SLACK
-    )
-    rise = recent_share - previous_share if recent_share is not None and previous_share is not None else None
-    rise_holds = rise is not None and rise >= settings.PORTAL_FLAG_RISE_PERCENT / 100 - _FLOAT_SLACK
-    latest = questionnaire_cbi_list(user=user).filter(at__lte=now).values_list("score", flat=True).first()
-    cbi_holds = latest is not None and latest >= settings.BURNOUT_FLAG_CBI_SCORE
-    return [
-        RuleState(BurnoutFlag.Rule.NEGATIVE_SHARE, share_holds, recent_share),
-        RuleState(BurnoutFlag.Rule.RISE, rise_holds, rise),
-        RuleState(BurnoutFlag.Rule.CBI, cbi_holds, latest),
-    ]
-
-
-def burnout_flags_open(*, user: User) -> list[BurnoutFlag]:
-    return list(BurnoutFlag.objects.filter(user=user, cleared_at__isnull=True).order_by("raised_at", "id"))

@@ -944,7 +944,7 @@ def burnout_flags_evaluate(*, user: User, now: datetime | None = None) -> list[B
 
     A rule that keeps holding keeps its open flag: one episode, one message to the psychologist.
     """
-    from emotions.selectors import burnout_rule_states
+    from emotions.burnout import burnout_rule_states
 
     now = now or timezone.now()
     open_rows = BurnoutFlag.objects.select_for_update().filter(user=user, cleared_at=None)

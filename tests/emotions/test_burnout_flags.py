@@ -110,7 +110,7 @@ def test_patient_sees_supportive_words_and_portal_shows_the_flag(
 
     portal = two_factor_client_for(psychologist_with)
     listing = portal.get(reverse("portal:patients"))
-    assert listing.context["rows"][0].open_flag is True and "Burnout signal" in listing.content.decode()
+    assert listing.context["rows"][0].flagged is True and "Burnout signal" in listing.content.decode()
     detail = portal.get(reverse("portal:patient_detail", args=[user.pk])).content.decode()
     assert "Burnout signals" in detail and "High burnout questionnaire score" in detail
 

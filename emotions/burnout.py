@@ -1,0 +1,86 @@
+"""The burnout rules (docs/burnout-flags.md): the one place that decides whether each rule holds.
+
+`burnout_rule_states` evaluates the rules for one person; `burnout_flags_evaluate` (emotions.services)
+turns their answer into `BurnoutFlag` rows. Every other reader (the portal's "Needs attention" column and
+its sorting, the API's `flagged`, the person's dashboard) reads the open flags, never the thresholds, so
+all of them give the same answer as the flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Shares are compared as floats: 0.8 - 0.6 comes out a hair under 0.2.
+FLOAT_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class RuleState:
+    rule: str
+    holds: bool
+    value: float | None
+
+
+def burnout_windows(*, now: datetime) -> tuple[datetime, datetime]:
+    """The start of the recent window and of the one before it: PORTAL_WINDOW_DAYS × 24 h each."""
+    window = timedelta(days=settings.PORTAL_WINDOW_DAYS)
+    return now - window, now - 2 * window
+
+
+def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[RuleState]:
+    """Whether each burnout rule holds for the person now (two queries)."""
+    now = now or timezone.now()
+    recent_start, previous_start = burnout_windows(now=now)
+    negative = Q(valence=PhotoAssessment.Valence.NEGATIVE)
+    recent, previous = Q(captured_at__gte=recent_start), Q(captured_at__lt=recent_start)
+    counts = PhotoAssessment.objects.filter(
+        user=user, status=PhotoAssessment.Status.DONE, captured_at__gte=previous_start, captured_at__lte=now
+    ).aggregate(
+        recent_total=Count("id", filter=recent),
+        recent_negative=Count("id", filter=recent & negative),
+        previous_total=Count("id", filter=previous),
+        previous_negative=Count("id", filter=previous & negative),
+    )
+    recent_share = counts["recent_negative"] / counts["recent_total"] if counts["recent_total"] else None
+    previous_share = counts["previous_negative"] / counts["previous_total"] if counts["previous_total"] else None
+    share_holds = (
+        recent_share is not None
+        and counts["recent_total"] >= settings.PORTAL_FLAG_MIN_ASSESSMENTS
+        and recent_share >= settings.PORTAL_FLAG_NEGATIVE_PERCENT / 100 - FLOAT_SLACK
+    )
+    rise = recent_share - previous_share if recent_share is not None and previous_share is not None else None
+    rise_holds = rise is not None and rise >= settings.PORTAL_FLAG_RISE_PERCENT / 100 - FLOAT_SLACK
+    latest = (
+        QuestionnaireResponse.objects.filter(
+            user=user, instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL, at__lte=now
+        )
+        .order_by("-at", "-id")
+        .values_list("score", flat=True)
+        .first()
+    )
+    cbi_holds = latest is not None and latest >= settings.BURNOUT_FLAG_CBI_SCORE
+    return [
+        RuleState(BurnoutFlag.Rule.NEGATIVE_SHARE, share_holds, recent_share),
+        RuleState(BurnoutFlag.Rule.RISE, rise_holds, rise),
+        RuleState(BurnoutFlag.Rule.CBI, cbi_holds, latest),
+    ]
+
+
+def burnout_flag_open_exists(*, user_ref: str) -> Exists:
+    """SQL: the person in the outer query's `user_ref` column has an open flag (what "needs attention" means)."""
+    return Exists(BurnoutFlag.objects.filter(user=OuterRef(user_ref), cleared_at__isnull=True))
+
+
+def burnout_flags_open(*, user: User) -> list[BurnoutFlag]:
+    return list(BurnoutFlag.objects.filter(user=user, cleared_at__isnull=True).order_by("raised_at", "id"))
