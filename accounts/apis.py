@@ -36,8 +36,7 @@ from .models import CareLink, Channel, ConsentDocument, ConsentKind, DataExport,
 from .selectors import (
     care_links_of_patient,
     consent_current_document,
-    consent_is_active,
-    consent_latest_event,
+    consent_state,
     data_export_get,
     psychologist_by_code,
     psychologist_patient_data_access,
@@ -537,16 +536,16 @@ class ConsentApi(ApiView):
     def get(self, request: Request) -> Response:
         states = []
         for kind in ConsentKind:
-            latest = consent_latest_event(user=request.user, kind=kind)
+            state = consent_state(user=request.user, kind=kind)
             states.append(
                 {
                     "kind": kind.value,
-                    "label": str(kind.label),
-                    "document": consent_current_document(kind=kind),
-                    "active": consent_is_active(user=request.user, kind=kind),
-                    "granted": latest.granted if latest else None,
-                    "decided_at": latest.at if latest else None,
-                    "decided_version": latest.document.version if latest else None,
+                    "label": state.label,
+                    "document": state.current,
+                    "active": state.active,
+                    "granted": state.latest.granted if state.latest else None,
+                    "decided_at": state.latest.at if state.latest else None,
+                    "decided_version": state.latest.document.version if state.latest else None,
                 }
             )
         return Response(ConsentStateSerializer(states, many=True).data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -66,6 +67,53 @@ def consent_latest_event(*, user: User, kind: str) -> ConsentEvent | None:
     )
 
 
+@dataclass(frozen=True)
+class ConsentStatus:
+    """The one consent state: a person's latest decision on a purpose, against the version current now.
+
+    Every question about a person's consent (the privacy page, the API, the services' checks) is read
+    from here. `current` is read only when asked, so "is it active" costs no query after a withdrawal.
+    """
+
+    kind: str
+    latest: ConsentEvent | None
+
+    @property
+    def label(self) -> str:
+        return str(ConsentKind(self.kind).label)
+
+    @cached_property
+    def current(self) -> ConsentDocument | None:
+        return consent_current_document(kind=self.kind)
+
+    @property
+    def granted(self) -> bool:
+        """Their latest decision is a grant, of whichever version."""
+        return self.latest is not None and self.latest.granted
+
+    @property
+    def withdrawn(self) -> bool:
+        """Their latest decision is a withdrawal (never deciding is not one)."""
+        return self.latest is not None and not self.latest.granted
+
+    @property
+    def active(self) -> bool:
+        """Their latest decision is a grant of the current document."""
+        latest, current = self.latest, (self.current if self.granted else None)
+        return latest is not None and current is not None and latest.document_id == current.pk
+
+    @property
+    def outdated(self) -> bool:
+        """Granted, but for a version older than the current one: the person is asked again."""
+        return self.granted and not self.active
+
+
+def consent_state(*, user: User, kind: str) -> ConsentStatus:
+    """The person's consent state for one purpose (no decision for an unsaved user)."""
+    latest = consent_latest_event(user=user, kind=kind) if getattr(user, "pk", None) else None
+    return ConsentStatus(kind=kind, latest=latest)
+
+
 def consent_is_active(*, user: User, kind: str, any_version: bool = False) -> bool:
     """Whether the person's latest decision for this purpose is a grant of the current document.
 
@@ -73,29 +121,8 @@ def consent_is_active(*, user: User, kind: str, any_version: bool = False) -> bo
     upload accepted under an older version. For sharing, consent is per psychologist and the
     care link's status is what grants access; this answers only "did they last grant or withdraw".
     """
-    if not getattr(user, "pk", None):
-        return False
-    event = consent_latest_event(user=user, kind=kind)
-    if event is None or not event.granted:
-        return False
-    if any_version:
-        return True
-    current = consent_current_document(kind=kind)
-    return current is not None and event.document_id == current.pk
-
-
-@dataclass(frozen=True)
-class ConsentStatus:
-    kind: str
-    label: str
-    current: ConsentDocument | None
-    latest: ConsentEvent | None
-    active: bool
-
-    @property
-    def outdated(self) -> bool:
-        """Granted, but for a version older than the current one: the person is asked again."""
-        return bool(self.latest and self.latest.granted and not self.active)
+    state = consent_state(user=user, kind=kind)
+    return state.granted if any_version else state.active
 
 
 # The purposes a person grants or withdraws on the privacy page; sharing is given per psychologist.
@@ -103,13 +130,7 @@ PRIVACY_PAGE_KINDS = (ConsentKind.PROCESSING, ConsentKind.RESEARCH)
 
 
 def consent_overview(*, user: User) -> list[ConsentStatus]:
-    statuses = []
-    for kind in PRIVACY_PAGE_KINDS:
-        latest = consent_latest_event(user=user, kind=kind)
-        current = consent_current_document(kind=kind)
-        active = bool(latest and latest.granted and current and latest.document_id == current.pk)
-        statuses.append(ConsentStatus(kind=kind, label=str(kind.label), current=current, latest=latest, active=active))
-    return statuses
+    return [consent_state(user=user, kind=kind) for kind in PRIVACY_PAGE_KINDS]
 
 
 def consent_event_list(*, user: User) -> QuerySet[ConsentEvent]:
@@ -183,8 +204,7 @@ def psychologist_by_code(*, code: str) -> PsychologistProfile | None:
 
 def consent_withdrawn(*, user: User, kind: str) -> bool:
     """Whether the person's latest decision for this purpose is a withdrawal (never deciding is not one)."""
-    event = consent_latest_event(user=user, kind=kind)
-    return event is not None and not event.granted
+    return consent_state(user=user, kind=kind).withdrawn
 
 
 def _processing_not_withdrawn(queryset: QuerySet, *, user_field: str) -> QuerySet:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.admin import ConsentEventAdmin
 from accounts.models import AuditEvent, ConsentDocument, ConsentEvent, ConsentEventImmutable, ConsentKind
-from accounts.selectors import consent_current_document, consent_is_active
+from accounts.selectors import consent_current_document, consent_is_active, consent_overview, consent_state
 from accounts.services import ConsentRequired, consent_grant, consent_withdraw
 from emotions.models import PhotoAssessment
 from emotions.services import assessment_analyze, assessment_create, photo_validate
@@ -69,6 +69,27 @@ def test_a_new_version_needs_a_new_agreement() -> None:
     assert not consent_is_active(user=person, kind=PROCESSING)
     # The worker only asks whether the person withdrew: an upload made under version 1 may finish.
     assert consent_is_active(user=person, kind=PROCESSING, any_version=True)
+
+
+def test_one_consent_state_answers_the_page_the_api_and_the_checks() -> None:
+    person = UserFactory()
+    never = consent_state(user=person, kind=PROCESSING)
+    assert never.latest is None
+    assert (never.granted, never.withdrawn, never.active, never.outdated) == (False, False, False, False)
+
+    consent_grant(user=person, document=consent_current_document(kind=PROCESSING))
+    given = consent_state(user=person, kind=PROCESSING)
+    assert given.active and not given.outdated and given.current.version == 1
+
+    _publish(PROCESSING, 2)
+    outdated = consent_state(user=person, kind=PROCESSING)
+    assert outdated.granted and outdated.outdated and not outdated.active and outdated.current.version == 2
+    page = {status.kind: (status.active, status.outdated) for status in consent_overview(user=person)}
+    assert page[PROCESSING] == (False, True)
+
+    consent_withdraw(user=person, kind=PROCESSING)
+    withdrawn = consent_state(user=person, kind=PROCESSING)
+    assert withdrawn.withdrawn and not withdrawn.granted and not withdrawn.active and not withdrawn.outdated
 
 
 def test_an_outdated_document_cannot_be_accepted() -> None:
@@ -228,7 +249,7 @@ def test_worker_does_not_analyse_a_row_whose_owner_withdrew(
     ConsentEvent.objects.create(
         user=user, document=consent_current_document(kind=PROCESSING), granted=False, channel="api"
     )
-    monkeypatch.setattr("emotions.services._run_model", lambda name: pytest.fail("the model must not run"))
+    monkeypatch.setattr("emotions.services.assessments._run_model", lambda name: pytest.fail("the model must not run"))
 
     with django_capture_on_commit_callbacks(execute=True):
         result = assessment_analyze(assessment_id=assessment.pk)
