@@ -285,6 +285,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
 EMOTION_MODEL_PATH = Path(
     env_str("EMOTION_MODEL_PATH", str(BASE_DIR / "emotions" / "ml" / "weights" / "emotion_resnet.pt"))
 )
+# Off runs the float32 network instead of the int8 one beside the weights (to compare, or on a CPU without
+# oneDNN's int8 kernels). emotions/ml reads no settings: emotions/predictor.py passes these two on.
+EMOTION_MODEL_INT8 = env_bool("EMOTION_MODEL_INT8", True)
+# PyTorch CPU threads per worker process: one photo at a time, and several workers share the cores.
+TORCH_THREADS = env_int("TORCH_THREADS", 1)
+if TORCH_THREADS < 1:
+    raise ImproperlyConfigured(f"TORCH_THREADS must be at least 1, got {TORCH_THREADS}")
 # Durable analysis (whatever the broker: Redis loses a task whose worker dies): a pending photo that made
 # no progress for this long is queued again by a sweep every minute. A task cannot run longer than
 # Q_TIMEOUT, so by then the worker that took it is gone; a duplicate task is harmless (the row is claimed).

@@ -257,14 +257,15 @@ def _ms_since(started: float) -> float:
 
 
 @lru_cache(maxsize=4)
-def get_predictor(weights_path: str | Path, *, threads: int | None = None) -> Predictor:
-    """One predictor per process and weights file.
+def get_predictor(weights_path: str | Path, *, threads: int | None = None, int8: bool = True) -> Predictor:
+    """One predictor per process, weights file and options.
 
     One torch thread by default: a worker process handles one photo at a time and
     several worker processes share the cores; more threads would only contend.
+    `int8=False` runs the float32 network (to compare, or on a CPU without oneDNN's int8 kernels).
+    The library reads no environment: the Django side (emotions/predictor.py) passes the settings.
     """
     import torch
 
-    torch.set_num_threads(threads or int(os.environ.get("TORCH_THREADS", "1")))
-    # EMOTION_MODEL_INT8=0 runs the float32 network (to compare, or on a CPU without oneDNN's int8 kernels).
-    return Predictor(weights_path, int8=os.environ.get("EMOTION_MODEL_INT8", "1") != "0")
+    torch.set_num_threads(threads or 1)
+    return Predictor(weights_path, int8=int8)

@@ -100,7 +100,7 @@ def test_second_run_changes_nothing_and_does_not_run_the_model(
     def explode(*args: object, **kwargs: object) -> None:
         raise AssertionError("the model must not run for a finished assessment")
 
-    monkeypatch.setattr("emotions.ml.predictor.get_predictor", explode)
+    monkeypatch.setattr("emotions.predictor.get_predictor", explode)
     assert tasks.analyze_assessment(assessment.pk) == assessment.pk
     assessment.refresh_from_db()
     assert model_to_dict(assessment) == before
@@ -148,7 +148,7 @@ def test_any_exception_in_the_model_fails_the_row(create: Callable, monkeypatch:
         def analyze_file(self, source: object) -> None:
             raise RuntimeError("CUDA on fire")
 
-    monkeypatch.setattr("emotions.ml.predictor.get_predictor", lambda path: Broken())
+    monkeypatch.setattr("emotions.predictor.get_predictor", lambda path: Broken())
     assessment = create(images.face_jpeg())
 
     assert assessment.status == PhotoAssessment.Status.FAILED

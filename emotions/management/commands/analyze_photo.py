@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
         # Imported here: it loads torch, which only this branch needs.
         from emotions.ml.model import WeightsError
-        from emotions.ml.predictor import get_predictor
+        from emotions.predictor import get_predictor
 
         try:
             predictor = get_predictor(settings.EMOTION_MODEL_PATH)

@@ -26,7 +26,8 @@ from burnout_site.bench.inference import (
     time_pipeline,
 )
 from emotions.ml.model import WeightsError
-from emotions.ml.predictor import available_cores, get_predictor
+from emotions.ml.predictor import available_cores
+from emotions.predictor import get_predictor
 from emotions.services import REANALYZE_CHUNK
 
 SAMPLE_FACES_DIR = settings.BASE_DIR / "tests" / "fixtures" / "faces"

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from emotions.ml.evaluate import DatasetError, evaluate_folder
 from emotions.ml.model import WeightsError
-from emotions.ml.predictor import available_cores, get_predictor
+from emotions.ml.predictor import available_cores
+from emotions.predictor import get_predictor
 
 
 class Command(BaseCommand):

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from emotions.ml.model import WeightsError
-from emotions.ml.predictor import available_cores, get_predictor
+from emotions.ml.predictor import available_cores
 from emotions.models import PhotoAssessment
+from emotions.predictor import get_predictor
 from emotions.services import assessments_reanalyze
 
 
