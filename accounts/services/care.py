@@ -1,0 +1,87 @@
+"""Care links: a patient shares their data with one psychologist until either ends it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import AuditEvent, CareLink, Channel, ConsentKind, User
+from ..selectors import care_link_active, consent_current_document, psychologist_by_code
+from .audit import audit_record
+from .consent import ConsentRequired, consent_grant, consent_withdraw
+
+CODE_UNKNOWN_MESSAGE = _("No verified psychologist has this code. Please check it and try again.")
+PATIENTS_ONLY_MESSAGE = _("Only patient accounts can share their data with a psychologist.")
+ALREADY_SHARING_MESSAGE = _("You already share your data with this psychologist.")
+LINK_NOT_ACTIVE_MESSAGE = _("This sharing has already ended.")
+
+
+@transaction.atomic
+def care_link_create(*, patient: User, code: str, channel: str = Channel.WEB) -> CareLink:
+    """Start sharing with the psychologist who has this code, recording the sharing consent that names them."""
+    if not patient.is_patient:
+        raise ValidationError(PATIENTS_ONLY_MESSAGE, code="not_patient")
+    profile = psychologist_by_code(code=code)
+    if profile is None:
+        raise ValidationError(CODE_UNKNOWN_MESSAGE, code="unknown_code")
+    document = consent_current_document(kind=ConsentKind.SHARING)
+    if document is None:
+        raise ConsentRequired(None, ConsentKind.SHARING)
+    if care_link_active(patient=patient, psychologist=profile.user) is not None:
+        raise ValidationError(ALREADY_SHARING_MESSAGE, code="already_linked")
+    link = CareLink(patient=patient, psychologist=profile.user, status=CareLink.Status.ACTIVE)
+    link.full_clean()
+    try:
+        # The partial unique constraint settles a double-submitted confirmation that raced past the check.
+        with transaction.atomic():
+            link.save()
+    except IntegrityError as exc:
+        raise ValidationError(ALREADY_SHARING_MESSAGE, code="already_linked") from exc
+    consent_grant(user=patient, document=document, channel=channel, care_link=link)
+    audit_record(actor=patient, subject_user=patient, action=AuditEvent.Action.CARE_LINK_CREATED)
+    return link
+
+
+def _care_link_close(*, link_id: int, status: str, ended_by: str) -> CareLink:
+    link = CareLink.objects.select_for_update().select_related("patient", "psychologist").get(pk=link_id)
+    if not link.is_active:
+        raise ValidationError(LINK_NOT_ACTIVE_MESSAGE, code="not_active")
+    link.status = status
+    link.revoked_at = timezone.now()
+    link.ended_by = ended_by
+    link.full_clean()
+    link.save(update_fields=["status", "revoked_at", "ended_by"])
+    return link
+
+
+@transaction.atomic
+def care_link_revoke(*, link: CareLink, patient: User, channel: str = Channel.WEB) -> CareLink:
+    """The patient stops sharing: access ends with this commit (every portal read filters on the status)."""
+    if link.patient_id != patient.pk:
+        raise CareLink.DoesNotExist
+    link = _care_link_close(link_id=link.pk, status=CareLink.Status.REVOKED, ended_by=CareLink.EndedBy.PATIENT)
+    consent_withdraw(user=patient, kind=ConsentKind.SHARING, channel=channel, care_link=link)
+    audit_record(actor=patient, subject_user=patient, action=AuditEvent.Action.CARE_LINK_REVOKED)
+    return link
+
+
+@transaction.atomic
+def care_link_end(*, link: CareLink, psychologist: User) -> CareLink:
+    """The psychologist ends the care relationship; the patient's consent history is theirs and stays as it is."""
+    if link.psychologist_id != psychologist.pk:
+        raise CareLink.DoesNotExist
+    link = _care_link_close(link_id=link.pk, status=CareLink.Status.ENDED, ended_by=CareLink.EndedBy.PSYCHOLOGIST)
+    audit_record(actor=psychologist, subject_user=link.patient, action=AuditEvent.Action.CARE_LINK_ENDED)
+    return link
+
+
+@transaction.atomic
+def care_link_set_alias(*, link: CareLink, psychologist: User, alias: str) -> CareLink:
+    if link.psychologist_id != psychologist.pk or not link.is_active:
+        raise CareLink.DoesNotExist
+    link.alias = alias.strip()
+    link.full_clean()
+    link.save(update_fields=["alias"])
+    return link

@@ -1,0 +1,104 @@
+"""Consent decisions: granting and withdrawing the current document of a purpose, and the guard before use."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ..models import AuditEvent, CareLink, Channel, ConsentDocument, ConsentEvent, ConsentKind, User
+from ..personal_data import processing_consent_withdrawn
+from ..selectors import consent_current_document, consent_is_active, consent_latest_event
+from .audit import audit_record
+
+CONSENT_REQUIRED_MESSAGE = _(
+    "Before we analyse photos, please read and accept the current consent to processing of your face photos "
+    "and emotion data."
+)
+CONSENT_NOT_AVAILABLE_MESSAGE = _("This consent cannot be given right now. Please try again later.")
+CONSENT_OUTDATED_MESSAGE = _("This version of the document is no longer current. Please read the new version.")
+CONSENT_ALREADY_GIVEN_MESSAGE = _("You have already given this consent.")
+CONSENT_NOT_GIVEN_MESSAGE = _("You have not given this consent, so there is nothing to withdraw.")
+
+
+class ConsentRequired(Exception):
+    """The person must accept `document` (the current version for `kind`) before this can go on.
+
+    Every channel maps it to its own answer: the web page shows the document, the API returns
+    the document's id and version, the bot sends the text with an accept button. `document` is
+    None only when no version is published yet: nothing can be accepted then, so nothing runs.
+    """
+
+    def __init__(self, document: ConsentDocument | None, kind: str = ConsentKind.PROCESSING) -> None:
+        self.document = document
+        self.kind = kind
+        self.message = str(CONSENT_REQUIRED_MESSAGE if document is not None else CONSENT_NOT_AVAILABLE_MESSAGE)
+        super().__init__(self.message)
+
+
+def consent_require(*, user: User, kind: str = ConsentKind.PROCESSING) -> None:
+    """Raise ConsentRequired unless the person has accepted the current document for `kind`."""
+    if not consent_is_active(user=user, kind=kind):
+        raise ConsentRequired(consent_current_document(kind=kind), kind)
+
+
+@transaction.atomic
+def consent_grant(
+    *, user: User, document: ConsentDocument, channel: str = Channel.WEB, care_link: CareLink | None = None
+) -> ConsentEvent:
+    """Record that the person accepted this document.
+
+    Only the current version can be accepted: a page left open while admins published a new one
+    must not record agreement to words the person has not seen.
+    """
+    current = consent_current_document(kind=document.kind)
+    if current is None or current.pk != document.pk:
+        raise ValidationError(CONSENT_OUTDATED_MESSAGE, code="outdated")
+    if document.kind != ConsentKind.SHARING and consent_is_active(user=user, kind=document.kind):
+        raise ValidationError(CONSENT_ALREADY_GIVEN_MESSAGE, code="already_granted")
+    event = _consent_event_create(user=user, document=document, granted=True, channel=channel, care_link=care_link)
+    audit_record(
+        actor=user,
+        subject_user=user,
+        action=AuditEvent.Action.CONSENT_GRANTED,
+        detail={"kind": document.kind, "version": document.version, "channel": channel},
+    )
+    return event
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, user: User, kind: str, channel: str = Channel.WEB, care_link: CareLink | None = None
+) -> ConsentEvent:
+    """Record a withdrawal. Withdrawing processing stops the person's pending analyses in the same transaction."""
+    if kind == ConsentKind.SHARING:
+        latest = (
+            ConsentEvent.objects.filter(care_link=care_link, granted=True).select_related("document").first()
+            if care_link is not None
+            else None
+        )
+    else:
+        latest = consent_latest_event(user=user, kind=kind)
+    if latest is None or not latest.granted:
+        raise ValidationError(CONSENT_NOT_GIVEN_MESSAGE, code="not_granted")
+    event = _consent_event_create(
+        user=user, document=latest.document, granted=False, channel=channel, care_link=care_link
+    )
+    audit_record(
+        actor=user,
+        subject_user=user,
+        action=AuditEvent.Action.CONSENT_WITHDRAWN,
+        detail={"kind": kind, "version": latest.document.version, "channel": channel},
+    )
+    if kind == ConsentKind.PROCESSING:
+        processing_consent_withdrawn.send(sender=User, user=user)
+    return event
+
+
+def _consent_event_create(
+    *, user: User, document: ConsentDocument, granted: bool, channel: str, care_link: CareLink | None
+) -> ConsentEvent:
+    event = ConsentEvent(user=user, document=document, granted=granted, channel=channel, care_link=care_link)
+    event.full_clean()
+    event.save()
+    return event
