@@ -15,6 +15,7 @@ from django.conf import settings
 
 from accounts.models import CareLink, PsychologistProfile
 from accounts.selectors import care_links_visible
+from burnout_site.queue import task_enqueue
 from emotions.models import BurnoutFlag
 from emotions.services import burnout_alert_compose, burnout_alert_email
 from telegram_bridge.client import BotSession
@@ -60,15 +61,14 @@ def _telegram_choosers(*, user_ids: list[int]) -> set[int]:
 
 
 def _enqueue(*, link_id: int, flag_ids: list[int]) -> bool:
-    from django_q.tasks import async_task
-
-    try:
-        async_task(ALERT_TASK, link_id, flag_ids, group="telegram.alert")
-    except Exception:
-        # The broker is down: not taken over, so this psychologist gets the e-mail.
-        logger.exception("could not queue the Telegram burnout alert of care link %s: e-mail instead", link_id)
-        return False
-    return True
+    # False when the broker is down: not taken over, so this psychologist gets the e-mail.
+    return task_enqueue(
+        ALERT_TASK,
+        link_id,
+        flag_ids,
+        what=f"the Telegram burnout alert of care link {link_id} (e-mail instead)",
+        group="telegram.alert",
+    )
 
 
 def burnout_alert_deliver(*, link_id: int, flag_ids: list[int], attempt: int = 1) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -22,6 +21,7 @@ from django_q.tasks import async_task
 from accounts.models import Channel
 from accounts.services import account_erase_confirmed, consent_require
 from burnout_site.errors import Refusal
+from burnout_site.queue import task_enqueue
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
 from emotions.services import questionnaire_cbi_create
 from telegram_bridge.models import CBI_PROGRESS_TTL, CbiProgress, ProcessedUpdate, TelegramAccount, TelegramLinkToken
@@ -30,7 +30,6 @@ from telegram_bridge.update_shape import is_telegram_id
 if TYPE_CHECKING:
     from accounts.models import User
 
-logger = logging.getLogger(__name__)
 
 LINK_TOKEN_TTL = timedelta(minutes=15)
 HANDLE_UPDATE_TASK = "telegram_bridge.tasks.handle_update"
@@ -166,11 +165,8 @@ def update_store(*, payload: dict[str, Any]) -> ProcessedUpdate | None:
 
 
 def enqueue_update_handling(*, update_id: int) -> None:
-    try:
-        async_task(HANDLE_UPDATE_TASK, update_id, group=UPDATE_TASK_GROUP)
-    except Exception:
-        # Telegram already has its 200; the row stays unhandled and the sweep queues it again.
-        logger.exception("could not enqueue Telegram update %s", update_id)
+    # Telegram already has its 200; if the broker is down the row stays unhandled and the sweep queues it again.
+    task_enqueue(HANDLE_UPDATE_TASK, update_id, what=f"Telegram update {update_id}", group=UPDATE_TASK_GROUP)
 
 
 def update_mark_handled(*, update: ProcessedUpdate) -> None:
