@@ -1,9 +1,9 @@
 """The burnout rules (docs/burnout-flags.md): the one place that decides whether each rule holds.
 
-`burnout_rule_states` evaluates the rules for one person; `burnout_flags_evaluate` (emotions.services)
+`burnout_rule_states` evaluates the rules for one person; `burnout_flags_evaluate` (emotions.services.burnout)
 turns their answer into `BurnoutFlag` rows. Every other reader (the portal's "Needs attention" column and
-its sorting, the API's `flagged`, the person's dashboard) reads the open flags, never the thresholds, so
-all of them give the same answer as the flags.
+its sorting, the API's `flagged`, the person's dashboard) reads the open flags (emotions.selectors.burnout),
+never the thresholds, so all of them give the same answer as the flags.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
@@ -75,12 +75,3 @@ def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[Rule
         RuleState(BurnoutFlag.Rule.RISE, rise_holds, rise),
         RuleState(BurnoutFlag.Rule.CBI, cbi_holds, latest),
     ]
-
-
-def burnout_flag_open_exists(*, user_ref: str) -> Exists:
-    """SQL: the person in the outer query's `user_ref` column has an open flag (what "needs attention" means)."""
-    return Exists(BurnoutFlag.objects.filter(user=OuterRef(user_ref), cleared_at__isnull=True))
-
-
-def burnout_flags_open(*, user: User) -> list[BurnoutFlag]:
-    return list(BurnoutFlag.objects.filter(user=user, cleared_at__isnull=True).order_by("raised_at", "id"))

@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from emotions.models import CBI_ANSWERS, CBI_ITEMS, SelfReport
-from emotions.services import PhotoRejected, ValidatedPhoto, photo_validate
+from emotions.photos import PhotoRejected, ValidatedPhoto, photo_validate
 
 
 class PhotoUploadForm(forms.Form):

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from emotions import selectors
+from emotions.dashboard import heatmap_weeks as _heatmap_weeks
 from emotions.models import PhotoAssessment, QuestionnaireResponse
 from emotions.services import self_report_create
-from emotions.views import _heatmap_weeks
 
 pytestmark = pytest.mark.django_db
 

@@ -154,7 +154,7 @@ def test_a_photo_failed_after_its_attempts_is_told_to_the_person(
     from emotions import tasks as emotion_tasks
 
     # Every worker that takes this photo dies: its analysis never runs.
-    monkeypatch.setattr("emotions.services._enqueue_analysis", lambda **kwargs: None)
+    monkeypatch.setattr("emotions.services.assessments._enqueue_analysis", lambda **kwargs: None)
     post_update(_photo(telegram_api))
     assessment = PhotoAssessment.objects.get()
     PhotoAssessment.objects.filter(pk=assessment.pk).update(

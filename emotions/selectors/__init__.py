@@ -1,0 +1,70 @@
+"""Reads for the emotions app, one module per entity; this package re-exports what callers use.
+
+The burnout rules themselves are in emotions.burnout (re-exported here: `burnout_rule_states`, `RuleState`).
+"""
+
+from __future__ import annotations
+
+from emotions.burnout import RuleState, burnout_rule_states
+from emotions.selectors.assessments import (
+    DASHBOARD_PERIODS,
+    DEFAULT_PERIOD,
+    ROLLING_DAYS,
+    ClassShare,
+    DayBucket,
+    PeriodSummary,
+    assessment_daily_negative_share,
+    assessment_emotion_mix,
+    assessment_exists,
+    assessment_latest,
+    assessment_list,
+    assessment_list_between,
+    assessment_period_summary,
+)
+from emotions.selectors.burnout import burnout_flag_open_exists, burnout_flags_open
+from emotions.selectors.correlation import MoodPair, mood_correlation, mood_pairs
+from emotions.selectors.dynamics import DYNAMICS_BUCKETS, DynamicsBucket, assessment_dynamics
+from emotions.selectors.periods import user_tzinfo
+from emotions.selectors.pilot import pilot_report, research_cohort
+from emotions.selectors.portal import PORTAL_SORTS, RECENCY_COLOURS, PortalRow, portal_patient_rows
+from emotions.selectors.questionnaires import questionnaire_cbi_due, questionnaire_cbi_latest, questionnaire_cbi_list
+from emotions.selectors.self_reports import self_report_daily_mood, self_report_list, self_report_list_between
+
+__all__ = [
+    "DASHBOARD_PERIODS",
+    "DEFAULT_PERIOD",
+    "DYNAMICS_BUCKETS",
+    "PORTAL_SORTS",
+    "RECENCY_COLOURS",
+    "ROLLING_DAYS",
+    "ClassShare",
+    "DayBucket",
+    "DynamicsBucket",
+    "MoodPair",
+    "PeriodSummary",
+    "PortalRow",
+    "RuleState",
+    "assessment_daily_negative_share",
+    "assessment_dynamics",
+    "assessment_emotion_mix",
+    "assessment_exists",
+    "assessment_latest",
+    "assessment_list",
+    "assessment_list_between",
+    "assessment_period_summary",
+    "burnout_flag_open_exists",
+    "burnout_flags_open",
+    "burnout_rule_states",
+    "mood_correlation",
+    "mood_pairs",
+    "pilot_report",
+    "portal_patient_rows",
+    "questionnaire_cbi_due",
+    "questionnaire_cbi_latest",
+    "questionnaire_cbi_list",
+    "research_cohort",
+    "self_report_daily_mood",
+    "self_report_list",
+    "self_report_list_between",
+    "user_tzinfo",
+]

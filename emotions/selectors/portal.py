@@ -1,0 +1,183 @@
+"""The psychologist's portal: one row per patient sharing with them now, in one query whatever their number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf
+from django.utils import timezone
+
+from accounts.models import CareLink
+from accounts.selectors import care_active_links_of_psychologist
+from emotions.burnout import burnout_windows
+from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
+from emotions.selectors.burnout import burnout_flag_open_exists
+
+if TYPE_CHECKING:
+    pass
+
+
+PORTAL_SORTS = ("flag", "name", "last", "share", "change")
+
+
+# Recency colour of the last photo: (at most this many days ago, colour name); older is grey.
+RECENCY_COLOURS: tuple[tuple[int, str], ...] = ((2, "green"), (7, "yellow"), (30, "red"))
+
+
+@dataclass(frozen=True)
+class PortalRow:
+    link_id: int
+    patient_id: int
+    name: str
+    last_assessment_at: datetime | None
+    recent_total: int
+    recent_share: float | None
+    previous_share: float | None
+    share_change: float | None
+    # "Needs attention": a burnout flag (emotions.BurnoutFlag, evaluated by emotions.burnout) is open now.
+    flagged: bool
+    recency: str
+    # The last CBI personal-burnout score (0-100), None when the patient never answered it.
+    latest_cbi: float | None = None
+    # The rules of the open flags, in the order they were raised (their display names).
+    flag_rules: tuple[str, ...] = ()
+
+    @property
+    def recent_percent(self) -> int | None:
+        return None if self.recent_share is None else round(self.recent_share * 100)
+
+    @property
+    def change_points(self) -> int | None:
+        return None if self.share_change is None else round(self.share_change * 100)
+
+
+def _recency(last: datetime | None, now: datetime) -> str:
+    if last is None:
+        return "grey"
+    age_days = (now - last).total_seconds() / 86400
+    for limit, colour in RECENCY_COLOURS:
+        if age_days <= limit:
+            return colour
+    return "grey"
+
+
+def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime | None = None) -> list[PortalRow]:
+    """One row per patient sharing with this psychologist now, in one query whatever their number.
+
+    Windows are the last PORTAL_WINDOW_DAYS × 24 h and the same span before (not calendar days in each
+    patient's zone: the list compares many people at one moment). Only analysed photos count.
+    """
+    now = now or timezone.now()
+    recent_start, previous_start = burnout_windows(now=now)
+    # Only the analysed photos of the two windows are joined (FilteredRelation puts the condition in
+    # the JOIN), so the grouped rows stay bounded however long people have used the product; the last
+    # photo comes from a subquery on the (user, captured_at) index.
+    pa = "window_photos"
+    negative = Q(window_photos__valence=PhotoAssessment.Valence.NEGATIVE)
+    recent = Q(window_photos__captured_at__gte=recent_start)
+    previous = Q(window_photos__captured_at__lt=recent_start)
+
+    def share(negative_field: str, total_field: str) -> ExpressionWrapper:
+        return ExpressionWrapper(
+            Cast(negative_field, FloatField()) / NullIf(Cast(total_field, FloatField()), Value(0.0)),
+            output_field=FloatField(),
+        )
+
+    last_photo = (
+        PhotoAssessment.objects.filter(user=OuterRef("patient_id")).order_by("-captured_at").values("captured_at")[:1]
+    )
+    latest_cbi = (
+        QuestionnaireResponse.objects.filter(
+            user=OuterRef("patient_id"), instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL
+        )
+        .order_by("-at", "-id")
+        .values("score")[:1]
+    )
+    links: QuerySet[CareLink] = (
+        care_active_links_of_psychologist(psychologist=psychologist)
+        .annotate(
+            window_photos=FilteredRelation(
+                "patient__photo_assessments",
+                condition=Q(
+                    patient__photo_assessments__status=PhotoAssessment.Status.DONE,
+                    patient__photo_assessments__captured_at__gte=previous_start,
+                    patient__photo_assessments__captured_at__lte=now,
+                ),
+            ),
+            last_assessment_at=Subquery(last_photo),
+            latest_cbi=Subquery(latest_cbi),
+            flagged=burnout_flag_open_exists(user_ref="patient_id"),
+        )
+        .annotate(
+            recent_total=Count(pa, filter=recent),
+            recent_negative=Count(pa, filter=recent & negative),
+            previous_total=Count(pa, filter=previous),
+            previous_negative=Count(pa, filter=previous & negative),
+        )
+        .annotate(
+            recent_share=share("recent_negative", "recent_total"),
+            previous_share=share("previous_negative", "previous_total"),
+        )
+        .annotate(
+            share_change=ExpressionWrapper(F("recent_share") - F("previous_share"), output_field=FloatField()),
+            display_name=Coalesce(
+                NullIf("alias", Value("")), NullIf("patient__first_name", Value("")), "patient__username"
+            ),
+        )
+    )
+    name_order = (Lower("display_name").asc(), F("pk").asc())
+    orderings = {
+        "name": name_order,
+        "last": (F("last_assessment_at").desc(nulls_last=True), *name_order),
+        "share": (F("recent_share").desc(nulls_last=True), *name_order),
+        "change": (F("share_change").desc(nulls_last=True), *name_order),
+        "flag": (F("flagged").desc(), F("recent_share").desc(nulls_last=True), *name_order),
+    }
+    links = links.order_by(*orderings.get(sort, orderings["flag"]))
+    # Plain values, not model instances: with hundreds of patients building objects costs more than the query.
+    fields = ("pk", "patient_id", "display_name", "last_assessment_at", "recent_total", "recent_share")
+    fields += ("previous_share", "share_change", "flagged", "latest_cbi")
+    values = list(links.values(*fields))
+    rules = _open_flag_rules([row["patient_id"] for row in values if row["flagged"]])
+    return [
+        PortalRow(
+            link_id=row["pk"],
+            patient_id=row["patient_id"],
+            name=row["display_name"],
+            last_assessment_at=row["last_assessment_at"],
+            recent_total=row["recent_total"],
+            recent_share=row["recent_share"],
+            previous_share=row["previous_share"],
+            share_change=row["share_change"],
+            flagged=bool(row["flagged"]),
+            recency=_recency(row["last_assessment_at"], now),
+            latest_cbi=row["latest_cbi"],
+            flag_rules=tuple(rules.get(row["patient_id"], ())),
+        )
+        for row in values
+    ]
+
+
+def _open_flag_rules(patient_ids: list[int]) -> dict[int, list[str]]:
+    """The display names of each patient's open flags (one query for the whole list)."""
+    rules: dict[int, list[str]] = {}
+    if not patient_ids:
+        return rules
+    open_flags = BurnoutFlag.objects.filter(user_id__in=patient_ids, cleared_at__isnull=True)
+    for flag in open_flags.order_by("raised_at", "id").only("user_id", "rule"):
+        rules.setdefault(flag.user_id, []).append(str(flag.get_rule_display()))
+    return rules

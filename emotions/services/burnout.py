@@ -1,0 +1,133 @@
+"""Burnout flags: raise and clear them from the rules (emotions.burnout), and alert the psychologists."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.selectors import care_links_visible
+from emotions.burnout import burnout_rule_states
+from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
+from emotions.signals import burnout_flags_raised
+
+if TYPE_CHECKING:
+    from accounts.models import CareLink, User
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def burnout_flags_evaluate(*, user: User, now: datetime | None = None) -> list[BurnoutFlag]:
+    """Raise the rules that started to hold, clear those that stopped; returns the flags raised now.
+
+    A rule that keeps holding keeps its open flag: one episode, one message to the psychologist.
+    """
+    now = now or timezone.now()
+    open_rows = BurnoutFlag.objects.select_for_update().filter(user=user, cleared_at=None)
+    open_flags = {flag.rule: flag for flag in open_rows}
+    raised = []
+    for state in burnout_rule_states(user=user, now=now):
+        flag = open_flags.get(state.rule)
+        if state.holds and flag is None:
+            flag = BurnoutFlag(user=user, rule=state.rule, raised_at=now, value=state.value)
+            flag.full_clean()
+            flag.save()
+            raised.append(flag)
+        elif not state.holds and flag is not None:
+            flag.cleared_at = now
+            flag.save(update_fields=["cleared_at"])
+    if raised:
+        transaction.on_commit(partial(_burnout_flags_notify, user.pk, [flag.pk for flag in raised]))
+    return raised
+
+
+def burnout_flags_evaluate_all(*, now: datetime | None = None) -> int:
+    """Every patient with photos or questionnaire answers, or with a flag still open."""
+    from accounts.models import User as UserModel
+
+    people = UserModel.objects.filter(role=UserModel.Role.PATIENT).filter(
+        Exists(PhotoAssessment.objects.filter(user=OuterRef("pk")))
+        | Exists(QuestionnaireResponse.objects.filter(user=OuterRef("pk")))
+        | Exists(BurnoutFlag.objects.filter(user=OuterRef("pk"), cleared_at=None))
+    )
+    return sum(len(burnout_flags_evaluate(user=person, now=now)) for person in people.iterator())
+
+
+def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
+    """Alert each psychologist the person shares with now: by the channel they chose, e-mail by default."""
+    flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=user_id))
+    # Not while the person has withdrawn the processing consent: that pauses what psychologists see and hear.
+    links = list(care_links_visible().filter(patient_id=user_id).select_related("psychologist", "patient"))
+    if not flags or not links:
+        return
+    taken = _burnout_alerts_taken_over(links=links, flags=flags)
+    for link in links:
+        if link.pk not in taken:
+            burnout_alert_email(link=link, flags=flags)
+
+
+def _burnout_alerts_taken_over(*, links: list[CareLink], flags: list[BurnoutFlag]) -> set[int]:
+    """The links whose alert another channel (a receiver of burnout_flags_raised) has taken over."""
+    taken: set[int] = set()
+    for receiver, response in burnout_flags_raised.send_robust(sender=BurnoutFlag, links=links, flags=flags):
+        if isinstance(response, Exception):
+            logger.error("Burnout alert receiver %r failed: e-mail instead", receiver, exc_info=response)
+            continue
+        taken.update(response or ())
+    return taken
+
+
+@dataclass(frozen=True)
+class BurnoutAlert:
+    subject: str
+    body: str
+
+
+def burnout_alert_compose(*, link: CareLink, flags: list[BurnoutFlag], language: str) -> BurnoutAlert:
+    """The alert's words in `language`, whatever the channel: who, which signals, where to look, what it is not."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        name = link.alias or link.patient.display_name
+        rules = ", ".join(str(flag.get_rule_display()) for flag in flags)
+        url = settings.SITE_URL + reverse("portal:patient_detail", args=[link.patient_id])
+        subject = _("Burnout signal for %(name)s") % {"name": name}
+        body = _(
+            "A burnout signal was raised for %(name)s, who shares their data with you: %(rules)s.\n\n"
+            "Their dynamics in the portal: %(url)s\n\nA signal is not a diagnosis."
+        ) % {"name": name, "rules": rules, "url": url}
+    return BurnoutAlert(subject=subject, body=body)
+
+
+def burnout_alert_email(*, link: CareLink, flags: list[BurnoutFlag]) -> bool:
+    """E-mail the alert to the link's psychologist; False if not sent (no address, or a failure: logged)."""
+    psychologist = link.psychologist
+    if not psychologist.email:
+        return False
+    alert = burnout_alert_compose(link=link, flags=flags, language=psychologist.language)
+    try:
+        send_mail(alert.subject, alert.body, None, [psychologist.email])
+    except Exception:
+        logger.exception("Could not e-mail the burnout signal to psychologist %s", psychologist.pk)
+        return False
+    return True
+
+
+def burnout_flag_export_rows(user: User) -> list[dict[str, object]]:
+    return [
+        {"id": row.pk, "rule": row.rule, "raised_at": row.raised_at, "cleared_at": row.cleared_at, "value": row.value}
+        for row in BurnoutFlag.objects.filter(user=user).order_by("raised_at", "id")
+    ]
+
+
+def burnout_flag_erase_for_user(user: User) -> None:
+    BurnoutFlag.objects.filter(user=user).delete()
