@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from telegram import Message
 from telegram.constants import ChatType
 
 from emotions.selectors import assessment_period_summary
 from telegram_bridge.client import BotSession
 from telegram_bridge.handlers.chat import linked_or_reply, send
-from telegram_bridge.handlers.texts import dashboard_link_text, help_text, linked_text, stats_period_text, welcome_text
+from telegram_bridge.handlers.texts import (
+    dashboard_link_text,
+    help_text,
+    linked_text,
+    private_chat_only_text,
+    stats_period_text,
+    unlinked_text,
+    welcome_text,
+)
 from telegram_bridge.services import TelegramLinkError, telegram_link, telegram_unlink
 
 
 def on_start(session: BotSession, message: Message, token: str) -> None:
     chat_id = message.chat_id
     if message.chat.type != ChatType.PRIVATE:
-        send(session, chat_id, _("For your privacy I only work in a private chat. Please write to me directly."))
+        send(session, chat_id, private_chat_only_text())
         return
     if not token:
         send(session, chat_id, welcome_text())
@@ -41,10 +48,8 @@ def on_help(session: BotSession, message: Message, argument: str) -> None:
 
 def on_unlink(session: BotSession, message: Message, argument: str) -> None:
     assert message.from_user is not None
-    if telegram_unlink(telegram_user_id=message.from_user.id):
-        send(session, message.chat_id, _("This chat is no longer connected to your account."))
-    else:
-        send(session, message.chat_id, _("This chat is not connected to any account."))
+    was_linked = telegram_unlink(telegram_user_id=message.from_user.id)
+    send(session, message.chat_id, unlinked_text(was_linked=was_linked))
 
 
 def on_stats(session: BotSession, message: Message, argument: str) -> None:

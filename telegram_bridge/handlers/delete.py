@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from telegram_bridge.client import BotSession
 from telegram_bridge.handlers.chat import edit_text, linked_or_reply, send
-from telegram_bridge.handlers.texts import delete_confirm_text
+from telegram_bridge.handlers.texts import (
+    account_deleted_text,
+    delete_cancel_label,
+    delete_cancelled_text,
+    delete_confirm_text,
+    delete_yes_label,
+)
 from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import (
     DELETE_CONFIRM_TTL,
@@ -28,8 +33,8 @@ def on_delete(session: BotSession, message: Message, argument: str) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(_("Yes, delete everything"), callback_data=telegram_delete_token(account=account)),
-                InlineKeyboardButton(_("Cancel"), callback_data=DELETE_CANCEL_DATA),
+                InlineKeyboardButton(delete_yes_label(), callback_data=telegram_delete_token(account=account)),
+                InlineKeyboardButton(delete_cancel_label(), callback_data=DELETE_CANCEL_DATA),
             ]
         ]
     )
@@ -39,7 +44,7 @@ def on_delete(session: BotSession, message: Message, argument: str) -> None:
 
 def on_delete_button(session: BotSession, query: CallbackQuery, account: TelegramAccount, rest: str) -> str:
     if query.data == DELETE_CANCEL_DATA:
-        text = _("Cancelled. Nothing was deleted.")
+        text = delete_cancelled_text()
         edit_text(session, query, text)
         return text
     try:
@@ -48,6 +53,6 @@ def on_delete_button(session: BotSession, query: CallbackQuery, account: Telegra
         if exc.code == "expired":
             edit_text(session, query, exc.message)
         return exc.message
-    text = _("Your account and all your data have been deleted.")
+    text = account_deleted_text()
     edit_text(session, query, text)
     return text

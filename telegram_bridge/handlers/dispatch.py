@@ -8,13 +8,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 from telegram import CallbackQuery, Message, Update
 
 from telegram_bridge.client import BotSession
 from telegram_bridge.handlers import commands, delete, mood, photos, questionnaire, reminders
 from telegram_bridge.handlers.chat import account_of, send
-from telegram_bridge.handlers.texts import malformed_text, not_linked_text, reply_language, unknown_command_text
+from telegram_bridge.handlers.texts import (
+    malformed_text,
+    not_linked_text,
+    reply_language,
+    send_a_selfie_text,
+    sticker_text,
+    unknown_command_text,
+    video_text,
+    voice_text,
+)
 from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import DELETE_TOKEN_VALUE, button_not_understood_text
 from telegram_bridge.update_shape import MalformedUpdate, update_parse
@@ -92,13 +100,13 @@ def _on_message(session: BotSession, message: Message) -> None:
         photos.on_document(session, message, message.document)
         return
     if message.sticker is not None:
-        send(session, chat_id, _("Nice sticker! To check your mood I need a real photo of your face."))
+        send(session, chat_id, sticker_text())
     elif message.video or message.video_note or message.animation:
-        send(session, chat_id, _("I cannot analyse videos. Please send a photo of your face instead."))
+        send(session, chat_id, video_text())
     elif message.voice or message.audio:
-        send(session, chat_id, _("I cannot listen to voice messages. Please send a photo of your face."))
+        send(session, chat_id, voice_text())
     else:
-        send(session, chat_id, _("Send me a selfie and I will estimate your emotion. /help shows what I can do."))
+        send(session, chat_id, send_a_selfie_text())
 
 
 def _on_callback(session: BotSession, update: Update) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from emotions.services import SelfReportRejected, self_report_create
 from telegram_bridge.client import BotSession
 from telegram_bridge.handlers.chat import callback_int, linked_or_reply, remove_buttons, send
-from telegram_bridge.handlers.texts import mood_question_text
+from telegram_bridge.handlers.texts import mood_question_text, mood_saved_text
 from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import button_not_understood_text
 
@@ -55,4 +54,4 @@ def on_mood_button(session: BotSession, query: CallbackQuery, account: TelegramA
             remove_buttons(session, query)
         return exc.message
     remove_buttons(session, query)
-    return _("Thank you! Your mood is saved.")
+    return mood_saved_text()

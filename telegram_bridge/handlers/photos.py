@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from telegram import Document, Message, PhotoSize
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
@@ -31,7 +30,10 @@ from telegram_bridge.handlers.mood import mood_keyboard
 from telegram_bridge.handlers.texts import (
     assessment_result_text,
     consent_required_text,
+    download_failed_text,
+    not_a_photo_text,
     not_linked_text,
+    photo_received_text,
     reply_language,
     too_big_text,
 )
@@ -56,7 +58,7 @@ def on_photo(session: BotSession, message: Message, photo: tuple[PhotoSize, ...]
 
 def on_document(session: BotSession, message: Message, document: Document) -> None:
     if not (document.mime_type or "").startswith("image/"):
-        send(session, message.chat_id, _("This file is not a photo. Please send a photo of your face."))
+        send(session, message.chat_id, not_a_photo_text())
         return
     if (document.file_size or 0) > MAX_DOWNLOAD_BYTES:
         send(session, message.chat_id, too_big_text())
@@ -88,7 +90,7 @@ def on_image(session: BotSession, message: Message, file_id: str) -> None:
         data = bytes(session.call(telegram_file.download_as_bytearray()))
     except TelegramError as exc:
         logger.warning("could not download Telegram file %s: %r", file_id, exc)
-        send(session, chat_id, _("I could not download this photo from Telegram. Please send it again."))
+        send(session, chat_id, download_failed_text())
         return
     try:
         photo = photo_validate(data=data)
@@ -106,7 +108,7 @@ def on_image(session: BotSession, message: Message, file_id: str) -> None:
         send(session, chat_id, consent_required_text(exc))
         return
     session.try_call(session.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING))
-    send(session, chat_id, _("Got it! Analysing your photo…"))
+    send(session, chat_id, photo_received_text())
 
 
 def assessment_notify(*, assessment_id: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from accounts.services import ConsentRequired
@@ -21,6 +20,7 @@ from telegram_bridge.handlers.texts import (
     cbi_intro_text,
     cbi_question_text,
     cbi_result_text,
+    cbi_saved_text,
     consent_required_text,
 )
 from telegram_bridge.models import CbiProgress, TelegramAccount
@@ -85,7 +85,7 @@ def on_cbi_button(session: BotSession, query: CallbackQuery, account: TelegramAc
     edit_text(session, query, cbi_answered_text(item_number, CBI_ANSWERS[answer]))
     if step.response is not None:
         send(session, query_chat_id(query), cbi_result_text(step.response))
-        return _("Thank you! Your answers are saved.")
+        return cbi_saved_text()
     assert step.progress is not None and step.next_item is not None
     cbi_ask(session, query_chat_id(query), step.progress, step.next_item)
     return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 from telegram import Message
 
 from telegram_bridge.client import BotSession
@@ -16,6 +15,7 @@ from telegram_bridge.handlers.texts import (
     reminder_set_text,
     reminder_text,
     reminder_usage_text,
+    reminders_off_text,
     reply_language,
 )
 from telegram_bridge.services import telegram_reminder_set, telegram_reminders_due
@@ -27,7 +27,7 @@ def on_remind(session: BotSession, message: Message, argument: str) -> None:
         return
     if argument.lower() in ("off", "stop", "выкл"):
         telegram_reminder_set(account=account, at=None)
-        send(session, message.chat_id, _("Daily reminders are off."))
+        send(session, message.chat_id, reminders_off_text())
         return
     try:
         at = datetime.strptime(argument, "%H:%M").time()

@@ -54,6 +54,22 @@ def too_big_text() -> str:
     return _("This file is larger than 20 MB, the most Telegram lets me download. Please send a smaller photo.")
 
 
+def sticker_text() -> str:
+    return _("Nice sticker! To check your mood I need a real photo of your face.")
+
+
+def video_text() -> str:
+    return _("I cannot analyse videos. Please send a photo of your face instead.")
+
+
+def voice_text() -> str:
+    return _("I cannot listen to voice messages. Please send a photo of your face.")
+
+
+def send_a_selfie_text() -> str:
+    return _("Send me a selfie and I will estimate your emotion. /help shows what I can do.")
+
+
 def not_linked_text() -> str:
     return _(
         "This chat is not connected to an account yet. Sign in on the website, open your profile and press "
@@ -70,6 +86,10 @@ def consent_required_text(exc: ConsentRequired) -> str:
 
 
 # --- /start, /stats, /remind --------------------------------------------------------------------------------
+
+
+def private_chat_only_text() -> str:
+    return _("For your privacy I only work in a private chat. Please write to me directly.")
 
 
 def welcome_text() -> str:
@@ -105,11 +125,21 @@ def dashboard_link_text() -> str:
     return _("Dashboard: %(url)s") % {"url": site_url("emotions:dashboard")}
 
 
+def unlinked_text(*, was_linked: bool) -> str:
+    if was_linked:
+        return _("This chat is no longer connected to your account.")
+    return _("This chat is not connected to any account.")
+
+
+def reminders_off_text() -> str:
+    return _("Daily reminders are off.")
+
+
 def reminder_usage_text(remind_at_text: str | None) -> str:
     if remind_at_text is not None:
         text = _("I remind you every day at %(time)s.") % {"time": remind_at_text}
     else:
-        text = _("Daily reminders are off.")
+        text = reminders_off_text()
     return text + " " + _("Use /remind HH:MM (for example /remind 09:30) or /remind off.")
 
 
@@ -126,6 +156,18 @@ def reminder_text(offer: str) -> str:
 
 
 # --- photos -------------------------------------------------------------------------------------------------
+
+
+def not_a_photo_text() -> str:
+    return _("This file is not a photo. Please send a photo of your face.")
+
+
+def download_failed_text() -> str:
+    return _("I could not download this photo from Telegram. Please send it again.")
+
+
+def photo_received_text() -> str:
+    return _("Got it! Analysing your photo…")
 
 
 def assessment_result_text(assessment: PhotoAssessment) -> str:
@@ -145,6 +187,10 @@ def assessment_result_text(assessment: PhotoAssessment) -> str:
 
 def mood_question_text() -> str:
     return _("How do you feel? 1 = very bad, 5 = very good")
+
+
+def mood_saved_text() -> str:
+    return _("Thank you! Your mood is saved.")
 
 
 # --- the burnout questionnaire ------------------------------------------------------------------------------
@@ -207,6 +253,10 @@ def cbi_result_text(response: QuestionnaireResponse) -> str:
     )
 
 
+def cbi_saved_text() -> str:
+    return _("Thank you! Your answers are saved.")
+
+
 # --- /delete ------------------------------------------------------------------------------------------------
 
 
@@ -223,3 +273,19 @@ def delete_confirm_text(*, minutes: int) -> str:
         + " "
         + _("/unlink only disconnects this chat.")
     )
+
+
+def delete_yes_label() -> str:
+    return _("Yes, delete everything")
+
+
+def delete_cancel_label() -> str:
+    return _("Cancel")
+
+
+def delete_cancelled_text() -> str:
+    return _("Cancelled. Nothing was deleted.")
+
+
+def account_deleted_text() -> str:
+    return _("Your account and all your data have been deleted.")
