@@ -1,0 +1,44 @@
+"""Log-in throttling (django-axes): the address it counts and what it answers once it locks out."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def client_ip_address(request: HttpRequest) -> str:
+    """The address django-axes counts failures against.
+
+    Behind our reverse proxy (BEHIND_PROXY) REMOTE_ADDR is the proxy itself; the last X-Forwarded-For entry is
+    the address the proxy saw (earlier entries are whatever the client claimed).
+    """
+    if settings.BEHIND_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_message() -> str:
+    hours = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 3600))
+    return ngettext(
+        "Too many failed log-in attempts. For your safety, logging in to this account from here is paused for "
+        "%(hours)d hour. Please try again later.",
+        "Too many failed log-in attempts. For your safety, logging in to this account from here is paused for "
+        "%(hours)d hours. Please try again later.",
+        hours,
+    ) % {"hours": hours}
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """What django-axes answers once a username and address are locked out: 429, the API's error shape or a page."""
+    message = lockout_message()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429)
+    context = {"title": _("Log-in paused"), "message": message}
+    return render(request, "accounts/message.html", context, status=429)

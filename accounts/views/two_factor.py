@@ -1,0 +1,97 @@
+"""Two-factor pages (psychologists and staff): setting up an authenticator, and the code for a session."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from ..forms import OTPTokenForm
+from ..selectors import user_has_confirmed_otp_device
+from ..services import OTP_WRONG_CODE_MESSAGE, otp_device_confirm, otp_device_for_setup
+from .common import posted, safe_next
+
+
+def _two_factor_home(request: HttpRequest) -> str:
+    """Where the two-factor pages lead by default; they exist only for the roles that need them:
+    psychologists (the portal) and staff (the admin)."""
+    if request.user.is_psychologist:
+        return "portal:patients"
+    if request.user.is_staff:
+        return "admin:index"
+    raise Http404
+
+
+def _qr_svg(data: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    from base64 import b32encode
+
+    from django_otp import login as otp_login
+
+    next_url = safe_next(request, _two_factor_home(request))
+    if user_has_confirmed_otp_device(request.user):
+        return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': next_url})}")
+    device = otp_device_for_setup(user=request.user)
+    form = OTPTokenForm(posted(request))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                otp_device_confirm(user=request.user, device=device, token=form.cleaned_data["token"])
+            except ValidationError as exc:
+                form.add_error("token", exc)
+            else:
+                otp_login(request, device)
+                messages.success(request, _("Two-factor authentication is on."))
+                return redirect(next_url)
+        status = 400
+    context = {
+        "form": form,
+        "next": next_url,
+        "secret": b32encode(device.bin_key).decode(),
+        "otpauth_uri": device.config_url,
+        # Safe: an SVG that qrcode draws from our own otpauth URI, no user-controlled markup.
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),
+    }
+    return render(request, "accounts/otp_setup.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    from django_otp import login as otp_login
+    from django_otp import match_token
+
+    next_url = safe_next(request, _two_factor_home(request))
+    if not user_has_confirmed_otp_device(request.user):
+        return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
+    form = OTPTokenForm(posted(request))
+    if request.method == "POST":
+        if form.is_valid():
+            device = match_token(request.user, form.cleaned_data["token"].strip())
+            if device is not None:
+                otp_login(request, device)
+                return redirect(next_url)
+            form.add_error("token", OTP_WRONG_CODE_MESSAGE)
+        return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url}, status=400)
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
