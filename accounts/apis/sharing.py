@@ -1,0 +1,151 @@
+"""Sharing with a psychologist, the patient's side: look a code up, start sharing, stop it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from burnout_site.api.exceptions import ApiError
+from burnout_site.api.pagination import PAGINATION_PARAMETERS, paginated, paginated_response
+from burnout_site.api.schema import responses
+from burnout_site.api.serializers import ApiInputSerializer
+from burnout_site.api.views import ApiView
+
+from ..models import CareLink, Channel, ConsentKind
+from ..selectors import care_links_of_patient, consent_current_document, psychologist_by_code
+from ..services import PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
+from .common import SHARING_TAG, service_error
+
+
+class PsychologistPublicSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class CareLinkOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    psychologist = PsychologistPublicSerializer()
+    status = serializers.ChoiceField(choices=CareLink.Status.choices)
+    granted_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(source="revoked_at", allow_null=True)
+    ended_by = serializers.CharField(allow_blank=True)
+
+
+def _patients_only(request: Request) -> None:
+    if not request.user.is_patient:
+        raise ApiError(status_code=403, code="not_patient", message=str(PATIENTS_ONLY_MESSAGE))
+
+
+class PsychologistLookupApi(ApiView):
+    """Who a sharing code belongs to, to show before the person agrees to share."""
+
+    @extend_schema(
+        tags=[SHARING_TAG],
+        responses=responses(
+            {200: PsychologistPublicSerializer},
+            404,
+            described={403: "`not_patient`: only patients share their data."},
+        ),
+        summary="Look up a psychologist by sharing code",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        _patients_only(request)
+        profile = psychologist_by_code(code=code)
+        if profile is None:
+            raise ApiError(status_code=404, code="not_found", message=_("No verified psychologist has this code."))
+        return Response(PsychologistPublicSerializer(profile.user).data)
+
+
+class CareLinkListApi(ApiView):
+    """The psychologists you share (or shared) your data with; start sharing with one."""
+
+    class InputSerializer(ApiInputSerializer):
+        code = serializers.CharField(max_length=32, help_text="The psychologist's sharing code.")
+        document = serializers.IntegerField(
+            help_text="The id of the sharing consent document you showed the person (the current version)."
+        )
+
+    @extend_schema(
+        tags=[SHARING_TAG],
+        parameters=PAGINATION_PARAMETERS,
+        responses=responses({200: paginated(CareLinkOutputSerializer, "PaginatedCareLinkList")}, 400),
+        summary="Your sharing links, newest first",
+        operation_id="care_links_list",
+    )
+    def get(self, request: Request) -> Response:
+        return paginated_response(
+            queryset=care_links_of_patient(patient=request.user),
+            serializer_class=CareLinkOutputSerializer,
+            ordering=("-granted_at", "-id"),
+            request=request,
+            view=self,
+        )
+
+    @extend_schema(
+        tags=[SHARING_TAG],
+        request=InputSerializer,
+        responses=responses(
+            {201: CareLinkOutputSerializer},
+            415,
+            described={
+                400: "`invalid`, or `unknown_code` under `fields.code`.",
+                403: "`not_patient`, or `permission_denied`.",
+                409: "`outdated` (the document is not the current version) or `already_linked`.",
+                503: "`consent_unavailable`: no sharing document is published yet.",
+            },
+        ),
+        summary="Share your data with a psychologist (records the sharing consent)",
+    )
+    def post(self, request: Request) -> Response:
+        _patients_only(request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        current = consent_current_document(kind=ConsentKind.SHARING)
+        if current is None:
+            raise _consent_unavailable(ConsentRequired(None, ConsentKind.SHARING))
+        if serializer.validated_data["document"] != current.pk:
+            raise ApiError(
+                status_code=409,
+                code="outdated",
+                message=_("This version of the document is no longer current. Please read the new version."),
+            )
+        try:
+            link = care_link_create(patient=request.user, code=serializer.validated_data["code"], channel=Channel.API)
+        except ConsentRequired as exc:
+            raise _consent_unavailable(exc) from None
+        except ValidationError as exc:
+            if exc.code == "unknown_code":
+                raise service_error(exc, field="code") from None
+            raise service_error(exc, status_code=409 if exc.code == "already_linked" else 400) from None
+        return Response(CareLinkOutputSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+def _consent_unavailable(exc: ConsentRequired) -> ApiError:
+    return ApiError(status_code=503, code="consent_unavailable", message=exc.message)
+
+
+class CareLinkRevokeApi(ApiView):
+    """Stop sharing: the psychologist loses access at once."""
+
+    @extend_schema(
+        tags=[SHARING_TAG],
+        request=None,
+        responses=responses(
+            {200: CareLinkOutputSerializer}, 404, described={409: "`not_active`: this sharing has already ended."}
+        ),
+        summary="Stop sharing with a psychologist",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        # Among the person's own links only: anyone else's id is a 404.
+        link = care_links_of_patient(patient=request.user).filter(pk=pk).first()
+        if link is None:
+            raise ApiError(status_code=404, code="not_found", message=_("No such sharing link."))
+        try:
+            link = care_link_revoke(link=link, patient=request.user, channel=Channel.API)
+        except ValidationError as exc:
+            raise service_error(exc, status_code=409) from None
+        return Response(CareLinkOutputSerializer(link).data)
