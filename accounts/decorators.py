@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .selectors import psychologist_patient_data_access, user_has_confirmed_otp_device
+from .selectors import otp_device_confirmed, psychologist_patient_data_access
 
 # The two-factor page for each two-factor step `psychologist_patient_data_access` finds missing.
 _TWO_FACTOR_PAGES = {"otp_setup_required": "accounts:otp_setup", "otp_required": "accounts:otp_verify"}
@@ -24,7 +24,7 @@ def _two_factor_page(step: str, next_url: str) -> HttpResponse:
 
 def two_factor_step(user: Any, next_url: str) -> HttpResponse:
     """The page of the two-factor step `user` misses: set-up without a confirmed device, else the code."""
-    step = "accounts:otp_verify" if user_has_confirmed_otp_device(user) else "accounts:otp_setup"
+    step = "accounts:otp_verify" if otp_device_confirmed(user=user) else "accounts:otp_setup"
     return _two_factor_page(step, next_url)
 
 

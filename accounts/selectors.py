@@ -148,7 +148,8 @@ def psychologist_profile_of(*, user: User) -> PsychologistProfile | None:
     return PsychologistProfile.objects.filter(user=user).first()
 
 
-def user_has_confirmed_otp_device(user: Any) -> bool:
+def otp_device_confirmed(*, user: Any) -> bool:
+    """Whether the person has a confirmed authenticator (set up and proved with a code once)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -169,7 +170,7 @@ def psychologist_patient_data_access(*, user: Any, otp_verified: bool) -> Patien
     how it was proved depends on the entry, a session or a device token).
 
     Each missing step has its own code, so that each entry can send the person to it. Which patients they
-    then see is decided by their visible care links (`care_links_visible`), not here.
+    then see is decided by their visible care links (`care_link_list_visible`), not here.
     """
     if not getattr(user, "is_psychologist", False):
         return PatientDataAccess(
@@ -179,7 +180,7 @@ def psychologist_patient_data_access(*, user: Any, otp_verified: bool) -> Patien
     if profile is None or not profile.is_verified:
         message = _("Your licence details have not been verified yet. You will see patients' data once they are.")
         return PatientDataAccess(profile=profile, refusal=Refusal("psychologist_not_verified", message))
-    if not user_has_confirmed_otp_device(user):
+    if not otp_device_confirmed(user=user):
         message = _("Set up two-factor authentication on the website first, then sign in again with a code.")
         return PatientDataAccess(profile=profile, refusal=Refusal("otp_setup_required", message))
     if not otp_verified:
@@ -220,7 +221,7 @@ def _processing_not_withdrawn(queryset: QuerySet, *, user_field: str) -> QuerySe
     )
 
 
-def care_links_visible() -> QuerySet[CareLink]:
+def care_link_list_visible() -> QuerySet[CareLink]:
     """The one rule for "may this psychologist see this patient now": the link is active and the patient
     has not withdrawn the processing consent. A withdrawal pauses every link (the psychologist sees nothing,
     is told nothing) without ending it: sharing is a consent of its own, which the person ends by revoking
@@ -228,7 +229,7 @@ def care_links_visible() -> QuerySet[CareLink]:
     return _processing_not_withdrawn(CareLink.objects.filter(status=CareLink.Status.ACTIVE), user_field="patient_id")
 
 
-def care_links_of_patient(*, patient: User) -> QuerySet[CareLink]:
+def care_link_list_of_patient(*, patient: User) -> QuerySet[CareLink]:
     return (
         CareLink.objects.filter(patient=patient)
         .select_related("psychologist__psychologist_profile")
@@ -236,19 +237,19 @@ def care_links_of_patient(*, patient: User) -> QuerySet[CareLink]:
     )
 
 
-def care_link_active(*, patient: User, psychologist: User) -> CareLink | None:
+def care_link_get_active(*, patient: User, psychologist: User) -> CareLink | None:
     return CareLink.objects.filter(patient=patient, psychologist=psychologist, status=CareLink.Status.ACTIVE).first()
 
 
-def care_active_links_of_psychologist(*, psychologist: User) -> QuerySet[CareLink]:
+def care_link_list_visible_to(*, psychologist: User) -> QuerySet[CareLink]:
     """The only door to patient data in the portal: this psychologist's links they may see now."""
-    return care_links_visible().filter(psychologist=psychologist)
+    return care_link_list_visible().filter(psychologist=psychologist)
 
 
-def care_patients_of_psychologist(*, psychologist: User) -> QuerySet[User]:
+def care_link_patient_list(*, psychologist: User) -> QuerySet[User]:
     """Patients this psychologist may see now. Views look ids up here, so any other id is a 404."""
     return User.objects.filter(
-        pk__in=care_active_links_of_psychologist(psychologist=psychologist).values("patient_id")
+        pk__in=care_link_list_visible_to(psychologist=psychologist).values("patient_id")
     ).distinct()
 
 
@@ -271,3 +272,10 @@ def data_export_list(*, user: User, limit: int = 5) -> list[DataExport]:
 def data_export_get(*, user: User, export_id: int) -> DataExport | None:
     """One of the person's own exports; anyone else's id is simply not found."""
     return DataExport.objects.filter(user=user, pk=export_id).first()
+
+
+# The names these selectors had before they were named <entity>_<action>, for the callers outside accounts
+# (emotions, telegram_bridge) until they use the new ones.
+care_links_visible = care_link_list_visible
+care_active_links_of_psychologist = care_link_list_visible_to
+care_patients_of_psychologist = care_link_patient_list

@@ -21,8 +21,8 @@ from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
 
 from ..models import Channel, User
-from ..selectors import user_has_confirmed_otp_device
-from ..services import OTP_WRONG_CODE_MESSAGE, account_erase, user_create, user_profile_update
+from ..selectors import otp_device_confirmed
+from ..services import OTP_WRONG_CODE_MESSAGE, user_create, user_erase, user_profile_update
 from .common import ACCOUNT_TAG, AUTH_TAG, PRIVACY_TAG, service_error
 
 
@@ -117,7 +117,7 @@ class TokenApi(ApiView):
                 message=_("The username or password is not correct."),
             )
         otp_verified = False
-        if user.is_psychologist and user_has_confirmed_otp_device(user):
+        if user.is_psychologist and otp_device_confirmed(user=user):
             otp_verified = _otp_check(user, data.get("otp_token", ""))
         # Tokens that expired on their own are of no use to anyone: drop them while we are here.
         AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
@@ -222,7 +222,7 @@ class MeApi(ApiView):
         serializer = self.DeleteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            account_erase(user=request.user, password=serializer.validated_data["password"], channel=Channel.API)
+            user_erase(user=request.user, password=serializer.validated_data["password"], channel=Channel.API)
         except ValidationError as exc:
             raise service_error(exc, field="password") from None
         if not isinstance(request.successful_authenticator, DeviceTokenAuthentication):

@@ -16,7 +16,7 @@ from burnout_site.api.views import ApiView
 
 from ..alert_channels import alert_channel_effective
 from ..models import PsychologistProfile
-from ..selectors import psychologist_profile_of, user_has_confirmed_otp_device
+from ..selectors import otp_device_confirmed, psychologist_profile_of
 from ..services import (
     otp_device_confirm,
     otp_device_for_setup,
@@ -162,7 +162,7 @@ class TwoFactorApi(ApiView):
         from base64 import b32encode
 
         _psychologists_only(request)
-        if user_has_confirmed_otp_device(request.user):
+        if otp_device_confirmed(user=request.user):
             return Response(TwoFactorOutputSerializer({"confirmed": True}).data)
         device = otp_device_for_setup(user=request.user)
         output = {"confirmed": False, "secret": b32encode(device.bin_key).decode(), "otpauth_uri": device.config_url}
@@ -185,7 +185,7 @@ class TwoFactorApi(ApiView):
         _psychologists_only(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if user_has_confirmed_otp_device(request.user):
+        if otp_device_confirmed(user=request.user):
             raise ApiError(
                 status_code=400, code="already_confirmed", message=_("Two-factor authentication is already on.")
             )

@@ -16,7 +16,7 @@ from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
 
 from ..models import CareLink, Channel, ConsentKind
-from ..selectors import care_links_of_patient, consent_current_document, psychologist_by_code
+from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_by_code
 from ..services import PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
 from .common import SHARING_TAG, service_error
 
@@ -78,7 +78,7 @@ class CareLinkListApi(ApiView):
     )
     def get(self, request: Request) -> Response:
         return paginated_response(
-            queryset=care_links_of_patient(patient=request.user),
+            queryset=care_link_list_of_patient(patient=request.user),
             serializer_class=CareLinkOutputSerializer,
             ordering=("-granted_at", "-id"),
             request=request,
@@ -141,7 +141,7 @@ class CareLinkRevokeApi(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         # Among the person's own links only: anyone else's id is a 404.
-        link = care_links_of_patient(patient=request.user).filter(pk=pk).first()
+        link = care_link_list_of_patient(patient=request.user).filter(pk=pk).first()
         if link is None:
             raise ApiError(status_code=404, code="not_found", message=_("No such sharing link."))
         try:

@@ -10,13 +10,13 @@ from .audit import audit_record, audit_record_many
 from .care import (
     CODE_UNKNOWN_MESSAGE,
     PATIENTS_ONLY_MESSAGE,
+    care_link_alias_set,
     care_link_create,
     care_link_end,
     care_link_revoke,
-    care_link_set_alias,
 )
 from .consent import CONSENT_REQUIRED_MESSAGE, ConsentRequired, consent_grant, consent_require, consent_withdraw
-from .erasure import account_erase, account_erase_confirmed
+from .erasure import user_erase, user_erase_confirmed
 from .export import (
     EXPORT_TASK,
     ExportLinkExpired,
@@ -42,10 +42,10 @@ __all__ = [
     "ConsentRequired",
     "ExportLinkExpired",
     "_export_sections",
-    "account_erase",
     "account_erase_confirmed",
     "audit_record",
     "audit_record_many",
+    "care_link_alias_set",
     "care_link_create",
     "care_link_end",
     "care_link_revoke",
@@ -65,6 +65,13 @@ __all__ = [
     "psychologist_verify",
     "task_queue_forget",
     "user_create",
+    "user_erase",
+    "user_erase_confirmed",
     "user_password_changed",
     "user_profile_update",
 ]
+
+# The names these services had before they were named <entity>_<action>, for the callers outside accounts
+# (telegram_bridge, emotions) until they use the new ones.
+account_erase_confirmed = user_erase_confirmed
+care_link_set_alias = care_link_alias_set

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEvent, CareLink, Channel, ConsentKind, User
-from ..selectors import care_link_active, consent_current_document, psychologist_by_code
+from ..selectors import care_link_get_active, consent_current_document, psychologist_by_code
 from .audit import audit_record
 from .consent import ConsentRequired, consent_grant, consent_withdraw
 
@@ -29,7 +29,7 @@ def care_link_create(*, patient: User, code: str, channel: str = Channel.WEB) ->
     document = consent_current_document(kind=ConsentKind.SHARING)
     if document is None:
         raise ConsentRequired(None, ConsentKind.SHARING)
-    if care_link_active(patient=patient, psychologist=profile.user) is not None:
+    if care_link_get_active(patient=patient, psychologist=profile.user) is not None:
         raise ValidationError(ALREADY_SHARING_MESSAGE, code="already_linked")
     link = CareLink(patient=patient, psychologist=profile.user, status=CareLink.Status.ACTIVE)
     link.full_clean()
@@ -78,7 +78,7 @@ def care_link_end(*, link: CareLink, psychologist: User) -> CareLink:
 
 
 @transaction.atomic
-def care_link_set_alias(*, link: CareLink, psychologist: User, alias: str) -> CareLink:
+def care_link_alias_set(*, link: CareLink, psychologist: User, alias: str) -> CareLink:
     if link.psychologist_id != psychologist.pk or not link.is_active:
         raise CareLink.DoesNotExist
     link.alias = alias.strip()

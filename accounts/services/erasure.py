@@ -24,15 +24,15 @@ WRONG_PASSWORD_MESSAGE = _("The password is not correct. Your account was not de
 
 
 @transaction.atomic
-def account_erase(*, user: User, password: str, channel: str = Channel.WEB) -> None:
+def user_erase(*, user: User, password: str, channel: str = Channel.WEB) -> None:
     """Delete the account and everything about the person, after checking their password (web page, API)."""
     if not user.check_password(password):
         raise ValidationError(WRONG_PASSWORD_MESSAGE, code="wrong_password")
-    account_erase_confirmed(user=user, channel=channel)
+    user_erase_confirmed(user=user, channel=channel)
 
 
 @transaction.atomic
-def account_erase_confirmed(*, user: User, channel: str) -> None:
+def user_erase_confirmed(*, user: User, channel: str) -> None:
     """Delete the account and everything about the person, who the caller has already confirmed it is.
 
     Each channel confirms in its own way: the password on the web page and in the API, a signed,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import CareCodeForm
 from ..models import CareLink, ConsentKind
-from ..selectors import care_links_of_patient, consent_current_document, psychologist_by_code
+from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_by_code
 from ..services import CODE_UNKNOWN_MESSAGE, PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
 from .common import message_page, posted
 
@@ -39,7 +39,7 @@ def care_index(request: HttpRequest) -> HttpResponse:
                 return redirect("care:invite", code=profile.code)
             form.add_error("code", CODE_UNKNOWN_MESSAGE)
         status = 400
-    links = care_links_of_patient(patient=request.user)
+    links = care_link_list_of_patient(patient=request.user)
     return render(request, "care/index.html", {"form": form, "links": links}, status=status)
 
 

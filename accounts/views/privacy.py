@@ -19,7 +19,7 @@ from ..models import CareLink, ConsentDocument, ConsentKind, DataExport, User
 from ..selectors import (
     PRIVACY_PAGE_KINDS,
     audit_clinician_reads_of,
-    care_links_of_patient,
+    care_link_list_of_patient,
     consent_current_document,
     consent_event_list,
     consent_overview,
@@ -28,12 +28,12 @@ from ..selectors import (
 from ..services import (
     ConsentRequired,
     ExportLinkExpired,
-    account_erase,
     consent_grant,
     consent_withdraw,
     data_export_open,
     data_export_request,
     data_export_token,
+    user_erase,
 )
 from .common import message_page, posted, safe_next
 
@@ -50,7 +50,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "consents": consent_overview(user=user),
         "consent_events": consent_event_list(user=user)[:50],
-        "care_links": care_links_of_patient(patient=user) if user.is_patient else [],
+        "care_links": care_link_list_of_patient(patient=user) if user.is_patient else [],
         "reads": audit_clinician_reads_of(user=user),
         "exports": exports,
         "now": timezone.now(),
@@ -117,7 +117,7 @@ def consent_withdraw_view(request: HttpRequest, kind: str) -> HttpResponse:
                 "kept until you delete them: you can download a copy of your data or delete your account below."
             ),
         )
-        if care_links_of_patient(patient=request.user).filter(status=CareLink.Status.ACTIVE).exists():
+        if care_link_list_of_patient(patient=request.user).filter(status=CareLink.Status.ACTIVE).exists():
             messages.info(
                 request,
                 _(
@@ -174,7 +174,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            account_erase(user=request.user, password=form.cleaned_data["password"])
+            user_erase(user=request.user, password=form.cleaned_data["password"])
         except ValidationError as exc:
             form.add_error("password", exc)
             return render(request, "accounts/delete.html", {"form": form}, status=400)

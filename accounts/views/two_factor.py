@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..forms import OTPTokenForm
-from ..selectors import user_has_confirmed_otp_device
+from ..selectors import otp_device_confirmed
 from ..services import OTP_WRONG_CODE_MESSAGE, otp_device_confirm, otp_device_for_setup
 from .common import posted, safe_next
 
@@ -48,7 +48,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     from django_otp import login as otp_login
 
     next_url = safe_next(request, _two_factor_home(request))
-    if user_has_confirmed_otp_device(request.user):
+    if otp_device_confirmed(user=request.user):
         return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': next_url})}")
     device = otp_device_for_setup(user=request.user)
     form = OTPTokenForm(posted(request))
@@ -83,7 +83,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     from django_otp import match_token
 
     next_url = safe_next(request, _two_factor_home(request))
-    if not user_has_confirmed_otp_device(request.user):
+    if not otp_device_confirmed(user=request.user):
         return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
     form = OTPTokenForm(posted(request))
     if request.method == "POST":

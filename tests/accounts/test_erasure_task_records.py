@@ -23,7 +23,7 @@ from django_q.tasks import async_task
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from accounts.models import DataExport
-from accounts.services import EXPORT_TASK, account_erase_confirmed
+from accounts.services import EXPORT_TASK, user_erase_confirmed
 from accounts.task_records import ERASED_RESULT, leave_no_record_of_gone_rows
 from burnout_site.rate_limits import PHOTO_UPLOAD, RateLimited, photo_upload_take
 from emotions.models import BurnoutFlag, PhotoAssessment
@@ -130,7 +130,7 @@ def test_erasure_removes_every_task_copy_naming_the_person_and_keeps_the_others(
     assert len(_copies_naming(person)) == 11
 
     with django_capture_on_commit_callbacks(execute=True):
-        account_erase_confirmed(user=person["user"], channel="web")
+        user_erase_confirmed(user=person["user"], channel="web")
 
     assert _copies_naming(person) == []
     assert len(_copies_naming(other)) == 11  # someone else's tasks are not touched
@@ -143,7 +143,7 @@ def test_tasks_still_queued_at_erasure_run_after_it_find_nothing_and_record_noth
     (Q_SYNC runs the worker and the monitor in this process), finds its row gone and leaves no record."""
     person = _person(7_200_001)
     with django_capture_on_commit_callbacks(execute=True):
-        account_erase_confirmed(user=person["user"], channel="web")
+        user_erase_confirmed(user=person["user"], channel="web")
     Task.objects.all().delete()
 
     async_task(ANALYZE_TASK, person[ANALYZE_TASK], hook="telegram_bridge.tasks.assessment_finished")
@@ -169,7 +169,7 @@ def test_a_failure_after_erasure_is_recorded_without_anything_that_names_the_per
 
     person = _person(7_300_001)
     with django_capture_on_commit_callbacks(execute=True):
-        account_erase_confirmed(user=person["user"], channel="web")
+        user_erase_confirmed(user=person["user"], channel="web")
     now = timezone.now()
     task = {
         "id": uuid.uuid4().hex, "name": "failed-task", "func": ANALYZE_TASK, "args": (person[ANALYZE_TASK],),
@@ -203,7 +203,7 @@ def test_a_task_queued_on_redis_before_erasure_leaves_no_record_when_a_worker_ru
         async_task(ANALYZE_TASK, person[ANALYZE_TASK], broker=broker, sync=False)
         assert broker.queue_size() == 2
         with django_capture_on_commit_callbacks(execute=True):
-            account_erase_confirmed(user=person["user"], channel="web")
+            user_erase_confirmed(user=person["user"], channel="web")
         assert broker.queue_size() == 2  # still there: the erasure cannot reach into Redis
 
         task_queue: Queue = Queue()
@@ -234,7 +234,7 @@ def test_erasure_removes_the_persons_rate_limit_and_throttle_counters(
     assert _counter_keys(person_id)
 
     with django_capture_on_commit_callbacks(execute=True):
-        account_erase_confirmed(user=person, channel="web")
+        user_erase_confirmed(user=person, channel="web")
 
     assert _counter_keys(person_id) == []
     assert shared.get(f"throttle_export_{person_id}") is None

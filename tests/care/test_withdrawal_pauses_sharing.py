@@ -16,8 +16,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import CareLink, ConsentKind, User
 from accounts.selectors import (
-    care_links_visible,
-    care_patients_of_psychologist,
+    care_link_list_visible,
+    care_link_patient_list,
     consent_current_document,
     consent_withdrawn,
 )
@@ -121,7 +121,7 @@ def test_the_patient_is_told_what_withdrawal_means_for_sharing(shared: tuple[Use
 
 
 def test_the_rule_in_sql_agrees_with_the_rule_in_python() -> None:
-    """care_links_visible (SQL, for the portal's sorted list) and consent_withdrawn (Python) on every history."""
+    """care_link_list_visible (SQL, for the portal's sorted list) and consent_withdrawn (Python) on every history."""
     document = consent_current_document(kind=PROCESSING)
     psychologist = PsychologistProfileFactory().user
     at = timezone.now() - timedelta(days=1)
@@ -144,7 +144,7 @@ def test_the_rule_in_sql_agrees_with_the_rule_in_python() -> None:
     tie.consent_events.create(document=document, granted=True, at=at)
     tie.consent_events.create(document=document, granted=False, at=at)
 
-    visible = set(care_links_visible().values_list("pk", flat=True))
+    visible = set(care_link_list_visible().values_list("pk", flat=True))
     for name, link in links.items():
         expected = not consent_withdrawn(user=link.patient, kind=PROCESSING)
         assert (link.pk in visible) == expected, name
@@ -153,6 +153,6 @@ def test_the_rule_in_sql_agrees_with_the_rule_in_python() -> None:
         "withdrawn twice",
         "same moment, withdrawn last",
     }
-    assert set(care_patients_of_psychologist(psychologist=psychologist).values_list("pk", flat=True)) == {
+    assert set(care_link_patient_list(psychologist=psychologist).values_list("pk", flat=True)) == {
         links[name].patient_id for name in ("never decided", "granted", "granted again")
     }
