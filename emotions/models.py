@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import Channel
 from emotions.ml.labels import CLASSES
 
 # Display names for the model's class names. The keys are the stored values (and the
@@ -67,10 +68,8 @@ class PhotoAssessment(models.Model):
     configured); what stays is the prediction, which is what the dynamics pages need.
     """
 
-    class Source(models.TextChoices):
-        WEB = "web", _("Web page")
-        TELEGRAM = "telegram", _("Telegram")
-        API = "api", _("Mobile app")
+    # The entry channels, declared once (accounts.models.Channel, also the consent events' channel).
+    Source = Channel
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being analysed")
@@ -221,10 +220,8 @@ class ModelVersionSummary(PhotoAssessment):
 class SelfReport(models.Model):
     """How the person says they feel, on a 1-5 scale: the ground truth the photo estimates are compared with."""
 
-    class Source(models.TextChoices):
-        WEB = "web", _("Web page")
-        TELEGRAM = "telegram", _("Telegram")
-        API = "api", _("Mobile app")
+    # The entry channels, declared once (accounts.models.Channel, also the consent events' channel).
+    Source = Channel
 
     MOOD_MIN, MOOD_MAX = 1, 5
     NOTE_MAX_LENGTH = 1000

@@ -12,7 +12,7 @@ import io
 import logging
 import warnings
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, ClassVar
+from typing import IO, ClassVar
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat, floatformat
@@ -20,10 +20,6 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from burnout_site.errors import Refusal
-
-if TYPE_CHECKING:
-    pass
-
 
 logger = logging.getLogger(__name__)
 

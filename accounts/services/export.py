@@ -15,11 +15,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from burnout_site.storage import storage_delete as _storage_delete
 
 from ..models import AuditEvent, CareLink, ConsentEvent, DataExport, PsychologistProfile, User
 from ..personal_data import personal_data_sections
@@ -240,10 +241,3 @@ def _export_delete(export: DataExport) -> None:
     if export.file:
         transaction.on_commit(partial(_storage_delete, export.file.storage, export.file.name))
     export.delete()
-
-
-def _storage_delete(storage: Storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:
-        logger.warning("could not delete file %s", name, exc_info=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -26,10 +26,6 @@ from accounts.selectors import care_active_links_of_psychologist
 from emotions.burnout import burnout_windows
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 from emotions.selectors.burnout import burnout_flag_open_exists
-
-if TYPE_CHECKING:
-    pass
-
 
 PORTAL_SORTS = ("flag", "name", "last", "share", "change")
 

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from accounts.services import task_queue_forget
+from burnout_site.storage import storage_delete
 from emotions.models import PhotoAssessment
 from emotions.services.assessments import ANALYZE_TASK, _assessment_stop_for_withdrawal
-from emotions.services.retention import _each_locked, _purge, _storage_delete
+from emotions.services.retention import _each_locked, _purge
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,5 +66,5 @@ def assessment_erase_for_user(user: User) -> None:
     task_queue_forget(func=ANALYZE_TASK, ids=[row.pk for row in rows])
     for row in rows:
         if row.photo:
-            transaction.on_commit(partial(_storage_delete, row.photo.storage, row.photo.name))
+            transaction.on_commit(partial(storage_delete, row.photo.storage, row.photo.name))
     PhotoAssessment.objects.filter(user=user).delete()

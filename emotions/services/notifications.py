@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.db.models import F, Q
 from django.utils import timezone
 
 from emotions.models import PhotoAssessment
-
-if TYPE_CHECKING:
-    pass
 
 
 def assessment_notification_claim(*, assessment_id: int, lease: timedelta, now: datetime | None = None) -> int | None:

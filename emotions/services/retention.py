@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
+from burnout_site.storage import storage_delete
 from emotions.models import PhotoAssessment
-
-if TYPE_CHECKING:
-    pass
-
-logger = logging.getLogger(__name__)
 
 
 def _photo_release(assessment: PhotoAssessment) -> None:
@@ -38,14 +32,7 @@ def _photo_forget(assessment: PhotoAssessment) -> None:
     assessment.photo = None
     assessment.photo_delete_after = None
     # After the commit: a rolled-back transaction must not leave a row pointing to a deleted file.
-    transaction.on_commit(partial(_storage_delete, storage, name))
-
-
-def _storage_delete(storage: Storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:
-        logger.warning("could not delete photo file %s", name, exc_info=True)
+    transaction.on_commit(partial(storage_delete, storage, name))
 
 
 def photo_purge_expired(*, now: datetime | None = None) -> int:
