@@ -129,7 +129,7 @@ def consent_is_active(*, user: User, kind: str, any_version: bool = False) -> bo
 PRIVACY_PAGE_KINDS = (ConsentKind.PROCESSING, ConsentKind.RESEARCH)
 
 
-def consent_overview(*, user: User) -> list[ConsentStatus]:
+def consent_state_list(*, user: User) -> list[ConsentStatus]:
     return [consent_state(user=user, kind=kind) for kind in PRIVACY_PAGE_KINDS]
 
 
@@ -144,7 +144,7 @@ def consent_event_list(*, user: User) -> QuerySet[ConsentEvent]:
 # --- psychologists and care links ---------------------------------------------------------------------------
 
 
-def psychologist_profile_of(*, user: User) -> PsychologistProfile | None:
+def psychologist_profile_get(*, user: User) -> PsychologistProfile | None:
     return PsychologistProfile.objects.filter(user=user).first()
 
 
@@ -176,7 +176,7 @@ def psychologist_patient_data_access(*, user: Any, otp_verified: bool) -> Patien
         return PatientDataAccess(
             profile=None, refusal=Refusal("psychologists_only", _("Only psychologists can see the data of patients."))
         )
-    profile = psychologist_profile_of(user=user)
+    profile = psychologist_profile_get(user=user)
     if profile is None or not profile.is_verified:
         message = _("Your licence details have not been verified yet. You will see patients' data once they are.")
         return PatientDataAccess(profile=profile, refusal=Refusal("psychologist_not_verified", message))
@@ -189,7 +189,7 @@ def psychologist_patient_data_access(*, user: Any, otp_verified: bool) -> Patien
     return PatientDataAccess(profile=profile, refusal=None)
 
 
-def psychologist_by_code(*, code: str) -> PsychologistProfile | None:
+def psychologist_profile_get_by_code(*, code: str) -> PsychologistProfile | None:
     """A verified psychologist with this sharing code; codes are matched whatever the case and spaces."""
     normalized = "".join(code.split()).upper()
     if not normalized:
@@ -256,7 +256,7 @@ def care_link_patient_list(*, psychologist: User) -> QuerySet[User]:
 # --- audit and export ----------------------------------------------------------------------------------------
 
 
-def audit_clinician_reads_of(*, user: User, limit: int = 100) -> list[AuditEvent]:
+def audit_event_list_clinician_reads(*, user: User, limit: int = 100) -> list[AuditEvent]:
     """Who looked at this person's data, newest first, for their privacy page."""
     return list(
         AuditEvent.objects.filter(subject_user=user, action__in=AuditEvent.CLINICIAN_READS)
@@ -279,3 +279,4 @@ def data_export_get(*, user: User, export_id: int) -> DataExport | None:
 care_links_visible = care_link_list_visible
 care_active_links_of_psychologist = care_link_list_visible_to
 care_patients_of_psychologist = care_link_patient_list
+psychologist_profile_of = psychologist_profile_get

@@ -16,7 +16,7 @@ from burnout_site.api.views import ApiView
 
 from ..alert_channels import alert_channel_effective
 from ..models import PsychologistProfile
-from ..selectors import otp_device_confirmed, psychologist_profile_of
+from ..selectors import otp_device_confirmed, psychologist_profile_get
 from ..services import (
     otp_device_confirm,
     otp_device_for_setup,
@@ -70,7 +70,7 @@ class PsychologistProfileApi(ApiView):
         summary="Your licence details (psychologists)",
     )
     def get(self, request: Request) -> Response:
-        profile = psychologist_profile_of(user=request.user) if request.user.is_psychologist else None
+        profile = psychologist_profile_get(user=request.user) if request.user.is_psychologist else None
         if profile is None:
             raise ApiError(status_code=404, code="not_found", message=_("No licence details have been entered yet."))
         return Response(PsychologistProfileOutputSerializer(profile).data)
@@ -119,7 +119,7 @@ class PsychologistProfileApi(ApiView):
         require_patient_data_access(request)
         serializer = AlertChannelInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = psychologist_profile_of(user=request.user)
+        profile = psychologist_profile_get(user=request.user)
         channel = serializer.validated_data["alert_channel"]
         try:
             profile = psychologist_alert_channel_set(profile=profile, channel=channel)

@@ -16,7 +16,7 @@ from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
 
 from ..models import CareLink, Channel, ConsentKind
-from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_by_code
+from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_profile_get_by_code
 from ..services import PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
 from .common import SHARING_TAG, service_error
 
@@ -54,7 +54,7 @@ class PsychologistLookupApi(ApiView):
     )
     def get(self, request: Request, code: str) -> Response:
         _patients_only(request)
-        profile = psychologist_by_code(code=code)
+        profile = psychologist_profile_get_by_code(code=code)
         if profile is None:
             raise ApiError(status_code=404, code="not_found", message=_("No verified psychologist has this code."))
         return Response(PsychologistPublicSerializer(profile.user).data)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEvent, CareLink, Channel, ConsentKind, User
-from ..selectors import care_link_get_active, consent_current_document, psychologist_by_code
+from ..selectors import care_link_get_active, consent_current_document, psychologist_profile_get_by_code
 from .audit import audit_record
 from .consent import ConsentRequired, consent_grant, consent_withdraw
 
@@ -23,7 +23,7 @@ def care_link_create(*, patient: User, code: str, channel: str = Channel.WEB) ->
     """Start sharing with the psychologist who has this code, recording the sharing consent that names them."""
     if not patient.is_patient:
         raise ValidationError(PATIENTS_ONLY_MESSAGE, code="not_patient")
-    profile = psychologist_by_code(code=code)
+    profile = psychologist_profile_get_by_code(code=code)
     if profile is None:
         raise ValidationError(CODE_UNKNOWN_MESSAGE, code="unknown_code")
     document = consent_current_document(kind=ConsentKind.SHARING)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import CareCodeForm
 from ..models import CareLink, ConsentKind
-from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_by_code
+from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_profile_get_by_code
 from ..services import CODE_UNKNOWN_MESSAGE, PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
 from .common import message_page, posted
 
@@ -34,7 +34,7 @@ def care_index(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            profile = psychologist_by_code(code=form.cleaned_data["code"])
+            profile = psychologist_profile_get_by_code(code=form.cleaned_data["code"])
             if profile is not None:
                 return redirect("care:invite", code=profile.code)
             form.add_error("code", CODE_UNKNOWN_MESSAGE)
@@ -50,7 +50,7 @@ def care_invite(request: HttpRequest, code: str) -> HttpResponse:
     refused = _patients_only(request)
     if refused:
         return refused
-    profile = psychologist_by_code(code=code)
+    profile = psychologist_profile_get_by_code(code=code)
     if profile is None:
         return message_page(request, str(CODE_UNKNOWN_MESSAGE), status=404)
     document = consent_current_document(kind=ConsentKind.SHARING)

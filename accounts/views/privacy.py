@@ -18,11 +18,11 @@ from ..forms import DeleteAccountForm
 from ..models import CareLink, ConsentDocument, ConsentKind, DataExport, User
 from ..selectors import (
     PRIVACY_PAGE_KINDS,
-    audit_clinician_reads_of,
+    audit_event_list_clinician_reads,
     care_link_list_of_patient,
     consent_current_document,
     consent_event_list,
-    consent_overview,
+    consent_state_list,
     data_export_list,
 )
 from ..services import (
@@ -48,10 +48,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
         for export in data_export_list(user=user)
     ]
     context = {
-        "consents": consent_overview(user=user),
+        "consents": consent_state_list(user=user),
         "consent_events": consent_event_list(user=user)[:50],
         "care_links": care_link_list_of_patient(patient=user) if user.is_patient else [],
-        "reads": audit_clinician_reads_of(user=user),
+        "reads": audit_event_list_clinician_reads(user=user),
         "exports": exports,
         "now": timezone.now(),
         "export_link_hours": settings.EXPORT_LINK_HOURS,

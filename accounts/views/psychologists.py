@@ -14,7 +14,7 @@ from ..alert_channels import alert_channel_connect_path, alert_channel_connected
 from ..decorators import portal_access_required
 from ..forms import AlertChannelForm, PsychologistProfileForm
 from ..models import PsychologistProfile
-from ..selectors import psychologist_profile_of
+from ..selectors import psychologist_profile_get
 from ..services import psychologist_alert_channel_set, psychologist_profile_save
 from .common import add_service_errors, posted
 
@@ -28,7 +28,7 @@ def _psychologist_only(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 def psychologist_profile(request: HttpRequest) -> HttpResponse:
     _psychologist_only(request)
-    profile = psychologist_profile_of(user=request.user)
+    profile = psychologist_profile_get(user=request.user)
     initial = (
         {"licence_number": profile.licence_number, "issuing_body": profile.issuing_body, "country": profile.country}
         if profile
@@ -52,7 +52,7 @@ def psychologist_profile(request: HttpRequest) -> HttpResponse:
 @require_GET
 def psychologist_pending(request: HttpRequest) -> HttpResponse:
     _psychologist_only(request)
-    profile = psychologist_profile_of(user=request.user)
+    profile = psychologist_profile_get(user=request.user)
     if profile is None:
         return redirect("accounts:psychologist_profile")
     if profile.is_verified:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.admin import ConsentEventAdmin
 from accounts.models import AuditEvent, ConsentDocument, ConsentEvent, ConsentEventImmutable, ConsentKind
-from accounts.selectors import consent_current_document, consent_is_active, consent_overview, consent_state
+from accounts.selectors import consent_current_document, consent_is_active, consent_state, consent_state_list
 from accounts.services import ConsentRequired, consent_grant, consent_withdraw
 from emotions.models import PhotoAssessment
 from emotions.services import assessment_analyze, assessment_create, photo_validate
@@ -84,7 +84,7 @@ def test_one_consent_state_answers_the_page_the_api_and_the_checks() -> None:
     _publish(PROCESSING, 2)
     outdated = consent_state(user=person, kind=PROCESSING)
     assert outdated.granted and outdated.outdated and not outdated.active and outdated.current.version == 2
-    page = {status.kind: (status.active, status.outdated) for status in consent_overview(user=person)}
+    page = {status.kind: (status.active, status.outdated) for status in consent_state_list(user=person)}
     assert page[PROCESSING] == (False, True)
 
     consent_withdraw(user=person, kind=PROCESSING)
