@@ -6,6 +6,8 @@ One module per concern; this package re-exports what the other apps and the test
 
 from __future__ import annotations
 
+from burnout_site.queue import task_queue_forget
+
 from .audit import audit_record, audit_record_many
 from .care import (
     CODE_UNKNOWN_MESSAGE,
@@ -29,7 +31,6 @@ from .export import (
 )
 from .otp import OTP_WRONG_CODE_MESSAGE, otp_device_confirm, otp_device_for_setup
 from .psychologists import psychologist_alert_channel_set, psychologist_profile_save, psychologist_verify
-from .task_queue import task_queue_forget
 from .users import EMAIL_TAKEN_MESSAGE, user_create, user_password_changed, user_profile_update
 
 __all__ = [

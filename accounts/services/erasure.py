@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from burnout_site.queue import task_queue_forget
 from burnout_site.rate_limits import rate_limits_forget
 
 from ..models import AuditEvent, Channel, DataExport, PsychologistProfile, User
@@ -17,7 +18,6 @@ from ..personal_data import personal_data_sections
 from ..task_records import task_records_forget
 from .audit import audit_record
 from .export import EXPORT_TASK, _export_delete
-from .task_queue import task_queue_forget
 from .users import user_sessions_forget
 
 WRONG_PASSWORD_MESSAGE = _("The password is not correct. Your account was not deleted.")

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from burnout_site.queue import task_enqueue
 from burnout_site.storage import storage_delete as _storage_delete
 
 from ..models import AuditEvent, CareLink, ConsentEvent, DataExport, PsychologistProfile, User
@@ -52,12 +53,8 @@ def data_export_request(*, user: User) -> DataExport:
 
 
 def _enqueue_export(*, export_id: int) -> None:
-    from django_q.tasks import async_task
-
-    try:
-        async_task(EXPORT_TASK, export_id, group="accounts.export")
-    except Exception:
-        logger.exception("could not enqueue data export %s", export_id)
+    # With the broker down the export fails at once: the page offers a new request instead of waiting forever.
+    if not task_enqueue(EXPORT_TASK, export_id, what=f"data export {export_id}", group="accounts.export"):
         DataExport.objects.filter(pk=export_id, status=DataExport.Status.PENDING).update(
             status=DataExport.Status.FAILED
         )

@@ -139,3 +139,18 @@ def test_export_request_is_audited(
 ) -> None:
     _request_export(client_logged_in, django_capture_on_commit_callbacks)
     assert AuditEvent.objects.filter(actor=user, subject_user=user, action="export_requested").exists()
+
+
+def test_with_the_broker_down_the_export_fails_at_once_and_can_be_asked_again(
+    client_logged_in: Client, user: User, django_capture_on_commit_callbacks: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("broker unreachable")
+
+    with monkeypatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
+        patch.setattr("django_q.tasks.async_task", broker_down)
+        client_logged_in.post(reverse("accounts:export_request"))
+    assert DataExport.objects.get(user=user).status == DataExport.Status.FAILED
+
+    export = _request_export(client_logged_in, django_capture_on_commit_callbacks)
+    assert export.status == DataExport.Status.READY
