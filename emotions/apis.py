@@ -26,8 +26,7 @@ from rest_framework.views import APIView
 
 from accounts.apis import require_patient_data_access
 from accounts.models import AuditEvent, ConsentKind, User
-from accounts.selectors import care_patients_of_psychologist
-from accounts.services import ConsentRequired, audit_record, audit_record_many, consent_require
+from accounts.services import ConsentRequired, consent_require
 from burnout_site.api.exceptions import ApiError
 from burnout_site.api.pagination import (
     PAGINATION_PARAMETERS,
@@ -315,7 +314,9 @@ class DynamicsInputSerializer(DateRangeSerializer):
     )
 
 
-def _dynamics(user: User, params: dict[str, Any]) -> dict[str, Any]:
+def _dynamics(
+    user: User, params: dict[str, Any], *, read: Callable[[date, date, str], list[Any]] | None = None
+) -> dict[str, Any]:
     """Defaults: the last DEFAULT_RANGE_DAYS days up to today in the person's time zone, by day."""
     tz = selectors.user_tzinfo(user)
     last = params.get("to") or timezone.localtime(timezone.now(), tz).date()
@@ -332,7 +333,10 @@ def _dynamics(user: User, params: dict[str, Any]) -> dict[str, Any]:
         ) % {"days": MAX_RANGE_DAYS}
     if problem:
         raise ApiError(status_code=400, code="invalid", message=problem, fields={"from": [problem]})
-    buckets = selectors.assessment_dynamics(user=user, first_day=first, last_day=last, bucket=params["bucket"])
+    if read is None:  # the person's own dynamics
+        buckets = selectors.assessment_dynamics(user=user, first_day=first, last_day=last, bucket=params["bucket"])
+    else:
+        buckets = read(first, last, params["bucket"])
     return {"from": first, "to": last, "bucket": params["bucket"], "timezone": str(tz), "buckets": buckets}
 
 
@@ -403,17 +407,24 @@ class PatientListApi(ApiView):
         require_patient_data_access(request)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        rows = selectors.portal_patient_rows(psychologist=request.user, sort=filters.validated_data["sort"])
-        response, page = paginated_rows_response(
-            rows=rows, anchor=lambda row: row.link_id, serializer_class=PatientOutputSerializer, request=request
-        )
-        audit_record_many(
-            actor=request.user,
-            subject_user_ids=[row.patient_id for row in page],
+        responses: list[Response] = []
+
+        def one_page(rows: list[selectors.PortalRow]) -> list[selectors.PortalRow]:
+            response, page = paginated_rows_response(
+                rows=rows, anchor=lambda row: row.link_id, serializer_class=PatientOutputSerializer, request=request
+            )
+            responses.append(response)
+            return page
+
+        # The read records the patients on the page (only those) as read through the API.
+        selectors.portal_patient_list_read(
+            psychologist=request.user,
+            sort=filters.validated_data["sort"],
             action=AuditEvent.Action.API_READ,
             detail={"what": "patient_list"},
+            page=one_page,
         )
-        return response
+        return responses[0]
 
 
 class PatientDynamicsApi(ApiView):
@@ -427,19 +438,19 @@ class PatientDynamicsApi(ApiView):
     def get(self, request: Request, patient_id: int) -> Response:
         require_patient_data_access(request)
         # Among this psychologist's active patients only: any other id, or a revoked link, is a 404.
-        patient = care_patients_of_psychologist(psychologist=request.user).filter(pk=patient_id).first()
+        patient = selectors.patient_of_psychologist(psychologist=request.user, patient_id=patient_id)
         if patient is None:
             raise ApiError(status_code=404, code="not_found", message=_("No such patient shares data with you."))
         params = DynamicsInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        data = _dynamics(patient, params.validated_data)
-        audit_record(
-            actor=request.user,
-            subject_user=patient,
-            action=AuditEvent.Action.API_READ,
-            detail={"what": "dynamics", "from": data["from"].isoformat(), "to": data["to"].isoformat()},
-        )
-        return Response(DynamicsOutputSerializer(data).data)
+
+        def read(first: date, last: date, bucket: str) -> list[selectors.DynamicsBucket]:
+            # The read records the audit line, with the period.
+            return selectors.patient_dynamics_read(
+                psychologist=request.user, patient=patient, first_day=first, last_day=last, bucket=bucket
+            )
+
+        return Response(DynamicsOutputSerializer(_dynamics(patient, params.validated_data, read=read)).data)
 
 
 # --- self-reports and the burnout questionnaire --------------------------------------------------------------

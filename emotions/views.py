@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,13 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import portal_access_required
 from accounts.forms import AliasForm
-from accounts.models import AuditEvent, ConsentKind
+from accounts.models import ConsentKind
 from accounts.selectors import care_active_links_of_psychologist, care_patients_of_psychologist, consent_is_active
 from accounts.services import (
     CONSENT_REQUIRED_MESSAGE,
     ConsentRequired,
-    audit_record,
-    audit_record_many,
     care_link_end,
     care_link_set_alias,
 )
@@ -206,13 +204,8 @@ def portal_patients(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "flag")
     if sort not in selectors.PORTAL_SORTS:
         sort = "flag"
-    rows = selectors.portal_patient_rows(psychologist=request.user, sort=sort)
-    # Each patient listed had their summary read: one audit line per person, in one INSERT.
-    audit_record_many(
-        actor=request.user,
-        subject_user_ids=[row.patient_id for row in rows],
-        action=AuditEvent.Action.PORTAL_LIST_VIEW,
-    )
+    # Each patient listed had their summary read: the read records one audit line per person.
+    rows = selectors.portal_patient_list_read(psychologist=request.user, sort=sort)
     context = {
         "rows": rows,
         "sort": sort,
@@ -233,12 +226,12 @@ def _patient_of(request: HttpRequest, patient_id: int) -> Any:
 @require_GET
 @never_cache
 def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient_of(request, patient_id)
-    link = care_active_links_of_psychologist(psychologist=request.user).get(patient=patient)
     days = period_from(request.GET.get("days"))
-    audit_record(
-        actor=request.user, subject_user=patient, action=AuditEvent.Action.PORTAL_DETAIL_VIEW, detail={"days": days}
-    )
+    # Among this psychologist's active patients only (else a 404); the read records the audit line.
+    read = selectors.patient_detail_read(psychologist=request.user, patient_id=patient_id, days=days)
+    if read is None:
+        raise Http404
+    patient, link = read
     context = dynamics_context(patient, days)
     context.update(
         {

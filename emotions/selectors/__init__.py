@@ -22,6 +22,12 @@ from emotions.selectors.assessments import (
     assessment_period_summary,
 )
 from emotions.selectors.burnout import burnout_flag_open_exists, burnout_flags_open
+from emotions.selectors.clinician import (
+    patient_detail_read,
+    patient_dynamics_read,
+    patient_of_psychologist,
+    portal_patient_list_read,
+)
 from emotions.selectors.correlation import MoodPair, mood_correlation, mood_pairs
 from emotions.selectors.dynamics import DYNAMICS_BUCKETS, DynamicsBucket, assessment_dynamics
 from emotions.selectors.periods import user_tzinfo
@@ -57,7 +63,11 @@ __all__ = [
     "burnout_rule_states",
     "mood_correlation",
     "mood_pairs",
+    "patient_detail_read",
+    "patient_dynamics_read",
+    "patient_of_psychologist",
     "pilot_report",
+    "portal_patient_list_read",
     "portal_patient_rows",
     "questionnaire_cbi_due",
     "questionnaire_cbi_latest",
