@@ -12,9 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .selectors import otp_device_confirmed, psychologist_patient_data_access
+from .selectors import otp_step_missing, psychologist_patient_data_access
 
-# The two-factor page for each two-factor step `psychologist_patient_data_access` finds missing.
+# The two-factor page for each step `otp_step_missing` names.
 _TWO_FACTOR_PAGES = {"otp_setup_required": "accounts:otp_setup", "otp_required": "accounts:otp_verify"}
 
 
@@ -23,8 +23,11 @@ def _two_factor_page(step: str, next_url: str) -> HttpResponse:
 
 
 def two_factor_step(user: Any, next_url: str) -> HttpResponse:
-    """The page of the two-factor step `user` misses: set-up without a confirmed device, else the code."""
-    step = "accounts:otp_verify" if otp_device_confirmed(user=user) else "accounts:otp_setup"
+    """The page of the two-factor step `user`, not verified in this session, misses: set-up without a confirmed
+    device, else the code."""
+    refusal = otp_step_missing(user=user, otp_verified=False)
+    # Not verified means at least the code is missing, so `refusal` is never None here.
+    step = _TWO_FACTOR_PAGES[refusal.code] if refusal else "accounts:otp_verify"
     return _two_factor_page(step, next_url)
 
 

@@ -180,13 +180,20 @@ def psychologist_patient_data_access(*, user: Any, otp_verified: bool) -> Patien
     if profile is None or not profile.is_verified:
         message = _("Your licence details have not been verified yet. You will see patients' data once they are.")
         return PatientDataAccess(profile=profile, refusal=Refusal("psychologist_not_verified", message))
+    return PatientDataAccess(profile=profile, refusal=otp_step_missing(user=user, otp_verified=otp_verified))
+
+
+def otp_step_missing(*, user: Any, otp_verified: bool) -> Refusal | None:
+    """The two-factor step this sign-in still misses (a confirmed authenticator, then a code), or None.
+
+    The last part of `psychologist_patient_data_access`, and all of what the admin asks of staff.
+    """
     if not otp_device_confirmed(user=user):
         message = _("Set up two-factor authentication on the website first, then sign in again with a code.")
-        return PatientDataAccess(profile=profile, refusal=Refusal("otp_setup_required", message))
+        return Refusal("otp_setup_required", message)
     if not otp_verified:
-        message = _("Sign in again with your two-factor code to see patients' data.")
-        return PatientDataAccess(profile=profile, refusal=Refusal("otp_required", message))
-    return PatientDataAccess(profile=profile, refusal=None)
+        return Refusal("otp_required", _("Sign in again with your two-factor code to see patients' data."))
+    return None
 
 
 def psychologist_profile_get_by_code(*, code: str) -> PsychologistProfile | None:
