@@ -1,8 +1,9 @@
 """Where each app declares the personal data it holds, for "Download my data" and "Delete my account".
 
 accounts cannot import the apps that depend on it (emotions, telegram_bridge), yet its export and
-erasure services must cover their rows and files. Each of those apps registers a section here from
-its AppConfig.ready(); the services walk the registry. A new app holding personal data adds one.
+erasure services must cover their rows and files. Each of those apps lists its sections in the Channel
+it registers (accounts/channels.py) from its AppConfig.ready(); the services walk them. A new app holding
+personal data adds one.
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.dispatch import Signal
+from .channels import channel_list
 
 if TYPE_CHECKING:
     from django.db.models import Model
     from django.db.models.fields.files import FieldFile
-
-    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -37,32 +36,20 @@ class TaskSubject:
 class PersonalDataSection:
     """One kind of personal data another app keeps.
 
-    `rows` gives flat dicts (one CSV line each, JSON-serialisable values); `files` gives
+    Each callable takes the person as a keyword (`rows(user=...)`). `rows` gives flat dicts (one CSV line
+    each, JSON-serialisable values); `files` gives
     (name inside the archive, stored file) pairs; `erase` removes every row, file and queued
     task of the user, inside the caller's transaction (files go after the commit); `tasks` names
     the tasks whose arguments point at these rows.
     """
 
     name: str
-    rows: Callable[[User], list[dict[str, Any]]]
-    erase: Callable[[User], None]
-    files: Callable[[User], Iterable[tuple[str, FieldFile]]] | None = None
+    rows: Callable[..., list[dict[str, Any]]]
+    erase: Callable[..., None]
+    files: Callable[..., Iterable[tuple[str, FieldFile]]] | None = None
     tasks: tuple[TaskSubject, ...] = ()
 
 
-_SECTIONS: dict[str, PersonalDataSection] = {}
-
-
-def personal_data_register(section: PersonalDataSection) -> None:
-    # Keyed by name, so a second ready() (tests reloading apps) replaces rather than duplicates.
-    _SECTIONS[section.name] = section
-
-
 def personal_data_sections() -> list[PersonalDataSection]:
-    return list(_SECTIONS.values())
-
-
-# Sent inside the transaction that records a withdrawal of processing consent (sender: User class,
-# kwargs: user). emotions stops the person's pending analyses on it: "stops at once" must not wait
-# for the worker to notice.
-processing_consent_withdrawn = Signal()
+    """Every registered channel's sections, in registration order."""
+    return [section for channel in channel_list() for section in channel.personal_data]

@@ -1,15 +1,15 @@
 """Burnout alerts in Telegram, for the psychologists who chose them (docs/burnout-flags.md).
 
-emotions raises the flags and e-mails the alerts; it never imports this app. After the commit it sends
-`burnout_flags_raised`; `burnout_alerts_take_over` (connected in apps.py) takes the links whose psychologist
-chose Telegram and has a linked chat, queues one task per link, and returns their ids so that emotions
-e-mails only the others. The task falls back to that e-mail whenever Telegram cannot deliver.
+emotions raises the flags and e-mails the alerts; it never imports this app. After the commit it hands
+each link whose psychologist chose Telegram to `burnout_alert_take_over` (our channel's `deliver_alert`,
+registered in apps.py), which queues one task for it if the chat is linked and says whether it did; the
+others get the e-mail. The task falls back to that e-mail whenever Telegram cannot deliver.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -32,32 +32,16 @@ ALERT_TASK = "telegram_bridge.tasks.burnout_alert_send"
 TELEGRAM = PsychologistProfile.AlertChannel.TELEGRAM
 
 
-def telegram_alerts_possible(user: User) -> bool:
+def telegram_alerts_possible(*, user: User) -> bool:
     """Whether Telegram can carry this person's alerts now: the bot is on and their chat is linked."""
     return bool(settings.TELEGRAM_BOT_TOKEN) and TelegramAccount.objects.filter(user=user).exists()
 
 
-def burnout_alerts_take_over(
-    sender: object, *, links: list[CareLink], flags: list[BurnoutFlag], **kwargs: Any
-) -> list[int]:
-    """Receiver of emotions' burnout_flags_raised: the ids of the links whose alert goes by Telegram."""
-    if not settings.TELEGRAM_BOT_TOKEN:
-        return []
-    by_telegram = _telegram_choosers(user_ids=[link.psychologist_id for link in links])
-    flag_ids = [flag.pk for flag in flags]
-    taken = []
-    for link in links:
-        if link.psychologist_id in by_telegram and _enqueue(link_id=link.pk, flag_ids=flag_ids):
-            taken.append(link.pk)
-    return taken
-
-
-def _telegram_choosers(*, user_ids: list[int]) -> set[int]:
-    """Of these psychologists, those who chose Telegram and have a linked chat."""
-    rows = PsychologistProfile.objects.filter(
-        user_id__in=user_ids, alert_channel=TELEGRAM, user__telegram_account__isnull=False
-    ).values_list("user_id", flat=True)
-    return set(rows)
+def burnout_alert_take_over(*, link: CareLink, flags: list[BurnoutFlag]) -> bool:
+    """The channel's deliver_alert: queue this link's alert for Telegram; False (e-mail instead) if we cannot."""
+    if not telegram_alerts_possible(user=link.psychologist):
+        return False
+    return _enqueue(link_id=link.pk, flag_ids=[flag.pk for flag in flags])
 
 
 def _enqueue(*, link_id: int, flag_ids: list[int]) -> bool:

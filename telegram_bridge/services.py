@@ -338,7 +338,7 @@ def telegram_account_erase(*, account: TelegramAccount, token: str) -> None:
 # --- personal data (registered in apps.py) ---------------------------------------------------------------
 
 
-def telegram_export_rows(user: User) -> list[dict[str, object]]:
+def telegram_export_rows(*, user: User) -> list[dict[str, object]]:
     return [
         {
             "telegram_user_id": account.telegram_user_id,
@@ -356,7 +356,7 @@ def telegram_export_rows(user: User) -> list[dict[str, object]]:
     ]
 
 
-def telegram_erase_for_user(user: User) -> None:
+def telegram_erase_for_user(*, user: User) -> None:
     ids = list(TelegramAccount.objects.filter(user=user).values_list("telegram_user_id", flat=True))
     ProcessedUpdate.objects.filter(telegram_user_id__in=ids).delete()
     TelegramAccount.objects.filter(user=user).delete()

@@ -17,7 +17,10 @@ def handle_update(update_id: int) -> None:
 
 
 def assessment_finished(task: Any) -> None:
-    """django-q2 hook of emotions.tasks.analyze_assessment: task.result is the assessment id (None if erased)."""
+    """The django-q2 hook that analyses queued before results were told through the channel registry still name.
+
+    task.result is the assessment id (None if erased); the claim in assessment_notify makes a second call harmless.
+    """
     assessment_id = getattr(task, "result", None)
     if not isinstance(assessment_id, int):
         return
@@ -35,7 +38,7 @@ def assessment_notify_retry(assessment_id: int, attempt: int) -> None:
 
 
 def burnout_alert_send(link_id: int, flag_ids: list[int], attempt: int = 1) -> None:
-    """A psychologist's burnout alert in Telegram (queued by alerts.burnout_alerts_take_over; retries itself)."""
+    """A psychologist's burnout alert in Telegram (queued by alerts.burnout_alert_take_over; retries itself)."""
     alerts.burnout_alert_deliver(link_id=link_id, flag_ids=flag_ids, attempt=attempt)
 
 

@@ -12,10 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import portal_access_required
+from accounts.models import User
 from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import link_token_create, telegram_unlink, update_receive
 
@@ -134,3 +136,12 @@ def _connect(request: HttpRequest) -> HttpResponse:
 
 
 _connect_for_psychologist = portal_access_required(_connect)
+
+
+def connect_help(*, user: User) -> str:
+    """What connecting Telegram brings this person, for the profile page (accounts lists the channels)."""
+    if user.is_psychologist:
+        return _(
+            "Receive burnout alerts about your patients in Telegram: connect it to this account with a one-time link."
+        )
+    return _("Send your selfies to our Telegram bot: connect it to this account with a one-time link.")

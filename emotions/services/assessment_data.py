@@ -34,7 +34,7 @@ def assessment_stop_for_user(*, user: User) -> int:
     return stopped
 
 
-def assessment_export_rows(user: User) -> list[dict[str, object]]:
+def assessment_export_rows(*, user: User) -> list[dict[str, object]]:
     return [
         {
             "id": row.pk,
@@ -55,12 +55,12 @@ def assessment_export_rows(user: User) -> list[dict[str, object]]:
     ]
 
 
-def assessment_export_files(user: User) -> list[tuple[str, object]]:
+def assessment_export_files(*, user: User) -> list[tuple[str, object]]:
     rows = PhotoAssessment.objects.with_retained_photo().filter(user=user)
     return [(f"{row.pk}.{row.photo.name.rsplit('.', 1)[-1]}", row.photo) for row in rows]
 
 
-def assessment_erase_for_user(user: User) -> None:
+def assessment_erase_for_user(*, user: User) -> None:
     """Erasure: every assessment of the person, its photo file and its queued or recorded analysis task."""
     rows = list(PhotoAssessment.objects.filter(user=user).only("id", "photo"))
     task_queue_forget(func=ANALYZE_TASK, ids=[row.pk for row in rows])

@@ -8,6 +8,7 @@ by the stale sweep (`assessment_fail_stale`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -19,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from accounts.channels import channel_for_source
 from accounts.models import ConsentKind
 from accounts.selectors import consent_is_active
 from accounts.services import consent_require
@@ -53,14 +55,12 @@ def assessment_create(
     photo: ValidatedPhoto,
     source: str = PhotoAssessment.Source.WEB,
     captured_at: datetime | None = None,
-    hook: str | None = None,
     source_key: str = "",
 ) -> PhotoAssessment:
     """A `pending` assessment with its photo; the analysis is queued once the row is committed.
 
-    `hook` is a django-q2 hook ("module.function") run after the analysis with the task
-    (its result is the assessment id): how a channel such as the Telegram bot hears
-    that the result is ready without this app knowing about the channel.
+    Once the analysis settles the row, the channel registered for `source` (accounts/channels.py) is
+    told after that commit: how the Telegram bot answers without this app knowing about it.
 
     `source_key` is the channel's own id of this upload: a second call with the same key (the
     channel handling the same message again after a crash) returns the first row and writes nothing.
@@ -98,7 +98,7 @@ def assessment_create(
         assessment.photo.delete(save=False)
         raise
     # on_commit: a worker that picked the task up before the commit would not find the row.
-    transaction.on_commit(partial(_enqueue_analysis, assessment_id=assessment.pk, hook=hook))
+    transaction.on_commit(partial(_enqueue_analysis, assessment_id=assessment.pk))
     return assessment
 
 
@@ -109,14 +109,11 @@ def assessment_by_source_key(*, source: str, source_key: str) -> PhotoAssessment
     return PhotoAssessment.objects.filter(source=source, source_key=source_key).first()
 
 
-def _enqueue_analysis(*, assessment_id: int, hook: str | None) -> None:
+def _enqueue_analysis(*, assessment_id: int) -> None:
     from django_q.tasks import async_task
 
-    options: dict[str, str] = {"group": "emotions.analyze"}
-    if hook:
-        options["hook"] = hook
     try:
-        async_task(ANALYZE_TASK, assessment_id, **options)
+        async_task(ANALYZE_TASK, assessment_id, group="emotions.analyze")
     except Exception:
         # The row is committed and the person is already being answered; a broker
         # outage must not turn that into an error page. The stale sweep fails the row
@@ -148,6 +145,7 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
             _assessment_stop_for_withdrawal(assessment)
             assessment.full_clean()
             assessment.save()
+            _result_notify_on_commit(assessment)
             return assessment
         if not _analysis_claim(assessment):
             return assessment
@@ -169,7 +167,24 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
         _photo_release(assessment)
         assessment.full_clean()
         assessment.save()
+        _result_notify_on_commit(assessment)
     return assessment
+
+
+def _result_notify_on_commit(assessment: PhotoAssessment) -> None:
+    """After the commit that settled it, tell the photo's entry channel, if one is registered for its source."""
+    channel = channel_for_source(source=assessment.source)
+    if channel is None or channel.notify_result is None:
+        return  # the web and the API read the result from the row
+    transaction.on_commit(partial(_result_notify, notify=channel.notify_result, assessment_id=assessment.pk))
+
+
+def _result_notify(*, notify: Callable[..., None], assessment_id: int) -> None:
+    try:
+        notify(assessment_id=assessment_id)
+    except Exception:
+        # The row is stored; the channel's own sweep (telegram_bridge.durable) tells what was not told.
+        logger.exception("could not tell the result of assessment %s to its channel", assessment_id)
 
 
 def _requeue_after() -> timedelta:
@@ -234,7 +249,7 @@ def _assessment_requeue(assessment: PhotoAssessment, *, now: datetime) -> None:
     assessment.analysis_queued_at = now
     # Queued anew: the next worker may start at once, whoever started the lost attempt.
     assessment.analysis_started_at = None
-    transaction.on_commit(partial(_enqueue_analysis, assessment_id=assessment.pk, hook=None))
+    transaction.on_commit(partial(_enqueue_analysis, assessment_id=assessment.pk))
 
 
 def _run_model(photo_name: str) -> FaceAnalysis | _Failure:

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.channels import channel_alert_deliver
+from accounts.models import PsychologistProfile
 from accounts.selectors import care_links_visible
 from emotions.burnout import burnout_rule_states
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
-from emotions.signals import burnout_flags_raised
 
 if TYPE_CHECKING:
     from accounts.models import CareLink, User
@@ -71,21 +72,27 @@ def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
     links = list(care_links_visible().filter(patient_id=user_id).select_related("psychologist", "patient"))
     if not flags or not links:
         return
-    taken = _burnout_alerts_taken_over(links=links, flags=flags)
+    chosen = dict(
+        PsychologistProfile.objects.filter(user_id__in=[link.psychologist_id for link in links]).values_list(
+            "user_id", "alert_channel"
+        )
+    )
     for link in links:
-        if link.pk not in taken:
+        channel = chosen.get(link.psychologist_id, PsychologistProfile.AlertChannel.EMAIL)
+        if channel == PsychologistProfile.AlertChannel.EMAIL or not _burnout_alert_handed(
+            channel=channel, link=link, flags=flags
+        ):
             burnout_alert_email(link=link, flags=flags)
 
 
-def _burnout_alerts_taken_over(*, links: list[CareLink], flags: list[BurnoutFlag]) -> set[int]:
-    """The links whose alert another channel (a receiver of burnout_flags_raised) has taken over."""
-    taken: set[int] = set()
-    for receiver, response in burnout_flags_raised.send_robust(sender=BurnoutFlag, links=links, flags=flags):
-        if isinstance(response, Exception):
-            logger.error("Burnout alert receiver %r failed: e-mail instead", receiver, exc_info=response)
-            continue
-        taken.update(response or ())
-    return taken
+def _burnout_alert_handed(*, channel: str, link: CareLink, flags: list[BurnoutFlag]) -> bool:
+    """Whether the registered channel the psychologist chose took the alert over (accounts/channels.py)."""
+    try:
+        return channel_alert_deliver(name=channel, link=link, flags=flags)
+    except Exception:
+        # A second alert is better than none: a broken channel's links get the e-mail.
+        logger.exception("Burnout alert channel %r failed for care link %s: e-mail instead", channel, link.pk)
+        return False
 
 
 @dataclass(frozen=True)
@@ -122,12 +129,12 @@ def burnout_alert_email(*, link: CareLink, flags: list[BurnoutFlag]) -> bool:
     return True
 
 
-def burnout_flag_export_rows(user: User) -> list[dict[str, object]]:
+def burnout_flag_export_rows(*, user: User) -> list[dict[str, object]]:
     return [
         {"id": row.pk, "rule": row.rule, "raised_at": row.raised_at, "cleared_at": row.cleared_at, "value": row.value}
         for row in BurnoutFlag.objects.filter(user=user).order_by("raised_at", "id")
     ]
 
 
-def burnout_flag_erase_for_user(user: User) -> None:
+def burnout_flag_erase_for_user(*, user: User) -> None:
     BurnoutFlag.objects.filter(user=user).delete()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from telegram_bridge.handlers.delete import DELETE_CANCEL_DATA
 from telegram_bridge.handlers.dispatch import BUTTON_HANDLERS, COMMAND_HANDLERS, update_dispatch
 from telegram_bridge.handlers.mood import MOOD_CALLBACK_PREFIX, NO_ASSESSMENT, mood_keyboard
-from telegram_bridge.handlers.photos import FINISHED_HOOK, MAX_DOWNLOAD_BYTES, assessment_notify
+from telegram_bridge.handlers.photos import MAX_DOWNLOAD_BYTES, assessment_notify
 from telegram_bridge.handlers.questionnaire import CBI_CALLBACK_PREFIX, cbi_keyboard
 from telegram_bridge.handlers.reminders import reminders_send
 from telegram_bridge.handlers.texts import assessment_result_text, cbi_offer_text, reply_language, site_url
@@ -23,7 +23,6 @@ __all__ = [
     "CBI_CALLBACK_PREFIX",
     "COMMAND_HANDLERS",
     "DELETE_CANCEL_DATA",
-    "FINISHED_HOOK",
     "MAX_DOWNLOAD_BYTES",
     "MOOD_CALLBACK_PREFIX",
     "NO_ASSESSMENT",

@@ -43,7 +43,6 @@ logger = logging.getLogger(__name__)
 
 # The Bot API refuses getFile above 20 MB.
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
-FINISHED_HOOK = "telegram_bridge.tasks.assessment_finished"
 
 
 def on_photo(session: BotSession, message: Message, photo: tuple[PhotoSize, ...]) -> None:
@@ -98,7 +97,6 @@ def on_image(session: BotSession, message: Message, file_id: str) -> None:
             user=account.user,
             photo=photo,
             source=PhotoAssessment.Source.TELEGRAM,
-            hook=FINISHED_HOOK,
             source_key=source_key,
         )
     except PhotoRejected as exc:
@@ -114,9 +112,10 @@ def on_image(session: BotSession, message: Message, file_id: str) -> None:
 def assessment_notify(*, assessment_id: int) -> None:
     """Tell the person (in the chat they sent the photo from) what the analysis found, once.
 
-    Called by the analysis task's hook and by the sweep (telegram_bridge.durable): whoever claims the
-    assessment's notification sends it; a sender that died leaves the claim to expire. A network failure
-    or flood control leaves it for the sweep after a back-off, NOTIFY_ATTEMPTS tries in all.
+    Called after the commit of the analysis (our channel's notify_result, accounts/channels.py) and by the
+    sweep (telegram_bridge.durable): whoever claims the assessment's notification sends it; a sender that
+    died leaves the claim to expire. A network failure or flood control leaves it for the sweep after a
+    back-off, NOTIFY_ATTEMPTS tries in all.
     """
     lease = timedelta(seconds=settings.TELEGRAM_REQUEUE_AFTER_SECONDS)
     attempt = assessment_notification_claim(assessment_id=assessment_id, lease=lease)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,11 +13,11 @@ from django.test import Client
 from django.urls import reverse
 from django_q.models import Schedule
 
-from accounts.models import CareLink, User
+from accounts.channels import RegisteredChannel, channel_register, channel_unregister
+from accounts.models import CareLink, PsychologistProfile, User
 from emotions import tasks
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 from emotions.services import burnout_flags_evaluate
-from emotions.signals import burnout_flags_raised
 from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistProfileFactory
 
@@ -145,17 +146,14 @@ def test_a_link_another_channel_takes_over_gets_no_mail(
 ) -> None:
     taken: list[list[int]] = []
 
-    def take_all(sender: object, *, links: list[CareLink], flags: list[BurnoutFlag], **kwargs: object) -> list[int]:
+    def take_all(*, link: CareLink, flags: list[BurnoutFlag]) -> bool:
         taken.append([flag.pk for flag in flags])
-        return [link.pk for link in links]
+        return True
 
-    burnout_flags_raised.connect(take_all, dispatch_uid="test.take_all")
-    try:
+    with _chosen_channel(psychologist_with, deliver_alert=take_all):
         QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
         with django_capture_on_commit_callbacks(execute=True):
             [flag] = burnout_flags_evaluate(user=user)
-    finally:
-        burnout_flags_raised.disconnect(dispatch_uid="test.take_all")
     assert taken == [[flag.pk]]
     assert mail.outbox == []
 
@@ -163,15 +161,23 @@ def test_a_link_another_channel_takes_over_gets_no_mail(
 def test_a_failing_channel_never_stops_the_flag_nor_the_mail(
     user: User, psychologist_with: User, django_capture_on_commit_callbacks: Callable
 ) -> None:
-    def broken(sender: object, **kwargs: object) -> list[int]:
+    def broken(**kwargs: object) -> bool:
         raise RuntimeError("channel down")
 
-    burnout_flags_raised.connect(broken, dispatch_uid="test.broken")
-    try:
+    with _chosen_channel(psychologist_with, deliver_alert=broken):
         QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
         with django_capture_on_commit_callbacks(execute=True):
             assert len(burnout_flags_evaluate(user=user)) == 1
-    finally:
-        burnout_flags_raised.disconnect(dispatch_uid="test.broken")
     assert BurnoutFlag.objects.filter(user=user, cleared_at=None).count() == 1
     assert [message.to for message in mail.outbox] == [["doc@example.com"]]
+
+
+@contextlib.contextmanager
+def _chosen_channel(psychologist: User, *, deliver_alert: Callable[..., bool]) -> Iterator[None]:
+    """A channel registered for the test, and the psychologist's alerts set to it (the database allows any name)."""
+    channel_register(RegisteredChannel(name="test-channel", deliver_alert=deliver_alert))
+    PsychologistProfile.objects.filter(user=psychologist).update(alert_channel="test-channel")
+    try:
+        yield
+    finally:
+        channel_unregister(name="test-channel")

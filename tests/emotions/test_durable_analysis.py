@@ -134,8 +134,9 @@ def test_the_same_channel_upload_is_stored_once(user: User, django_capture_on_co
 def test_the_notification_is_claimed_by_one_sender_at_a_time(
     user: User, django_capture_on_commit_callbacks: Callable
 ) -> None:
+    # From the API: no channel is registered for that source, so nothing else claims it first.
     with django_capture_on_commit_callbacks(execute=True):
-        assessment = assessment_create(user=user, photo=photo_validate(data=images.face_jpeg()), source="telegram")
+        assessment = assessment_create(user=user, photo=photo_validate(data=images.face_jpeg()), source="api")
     lease = timedelta(seconds=60)
     assert assessment_notification_claim(assessment_id=assessment.pk, lease=lease) == 1
     assert assessment_notification_claim(assessment_id=assessment.pk, lease=lease) is None

@@ -125,7 +125,7 @@ def test_a_result_whose_hook_never_ran_is_sent_once_by_the_sweep(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The follow-up task that sends the result died with its worker.
-    monkeypatch.setattr("telegram_bridge.tasks.assessment_finished", lambda task: None)
+    monkeypatch.setattr("emotions.services.assessments._result_notify", lambda **kwargs: None)
     post_update(_photo(telegram_api))
     assessment = PhotoAssessment.objects.get()
     assert assessment.status == PhotoAssessment.Status.DONE
@@ -176,7 +176,7 @@ def test_a_result_of_an_unlinked_chat_is_settled_without_a_message(
     post_update: Callable,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("telegram_bridge.tasks.assessment_finished", lambda task: None)
+    monkeypatch.setattr("emotions.services.assessments._result_notify", lambda **kwargs: None)
     post_update(_photo(telegram_api))
     linked.delete()
     sent = len(telegram_api.sent_texts())

@@ -96,7 +96,7 @@ def test_export_and_erasure_cover_the_telegram_account(user: User) -> None:
 
     telegram_link(token=link_token_create(user=user)[0], telegram_user_id=42, chat_id=42, language="en")
     section = next(section for section in personal_data_sections() if section.name == "telegram")
-    assert section.rows(user)[0]["telegram_user_id"] == 42
-    section.erase(user)
+    assert section.rows(user=user)[0]["telegram_user_id"] == 42
+    section.erase(user=user)
     assert not TelegramAccount.objects.exists()
     assert not TelegramLinkToken.objects.exists()
