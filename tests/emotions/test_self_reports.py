@@ -176,6 +176,6 @@ def test_export_and_erasure_cover_self_reports_and_questionnaires(user: User) ->
     assert sections["self_reports"][0]["note"] == "tired"
     assert sections["questionnaires"][0]["score"] == pytest.approx(325 / 6)
     for section in personal_data_sections():
-        section.erase(user)
+        section.erase(user=user)
     assert not SelfReport.objects.filter(user=user).exists()
     assert not QuestionnaireResponse.objects.filter(user=user).exists()
