@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from accounts.apis import require_patient_data_access
 from accounts.models import AuditEvent, ConsentKind, User
-from accounts.services import ConsentRequired, consent_require
+from accounts.services import consent_require
 from burnout_site.api.exceptions import ApiError
 from burnout_site.api.pagination import (
     PAGINATION_PARAMETERS,
@@ -42,9 +42,6 @@ from emotions import selectors
 from emotions.ml.labels import CLASSES
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, PhotoAssessment, SelfReport
 from emotions.services import (
-    PhotoRejected,
-    QuestionnaireRejected,
-    SelfReportRejected,
     assessment_create,
     photo_validate,
     questionnaire_cbi_create,
@@ -192,40 +189,23 @@ class PhotoUploadApi(ApiView):
         summary="Send a face photo",
     )
     def post(self, request: Request) -> Response:
-        try:
-            # Before looking at the photo: without consent we do not even decode it.
-            consent_require(user=request.user, kind=ConsentKind.PROCESSING)
-        except ConsentRequired as exc:
-            raise _consent_error(exc) from None
+        # Before looking at the photo: without consent we do not even decode it.
+        consent_require(user=request.user, kind=ConsentKind.PROCESSING)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            photo = photo_validate(data=serializer.validated_data["image"])
-        except PhotoRejected as rejected:
-            raise ApiError(
-                status_code=400, code=rejected.code, message=rejected.message, fields={"image": [rejected.message]}
-            ) from None
-        try:
-            assessment = assessment_create(
-                user=request.user,
-                photo=photo,
-                source=PhotoAssessment.Source.API,
-                captured_at=serializer.validated_data.get("captured_at"),
-            )
-        except ConsentRequired as exc:
-            raise _consent_error(exc) from None
+        photo = photo_validate(data=serializer.validated_data["image"])
+        assessment = assessment_create(
+            user=request.user,
+            photo=photo,
+            source=PhotoAssessment.Source.API,
+            captured_at=serializer.validated_data.get("captured_at"),
+        )
         status_url = request.build_absolute_uri(reverse("api:assessment_detail", args=[assessment.pk]))
         return Response(
             {"id": assessment.pk, "status": assessment.status, "status_url": status_url},
             status=status.HTTP_202_ACCEPTED,
             headers={"Location": status_url},
         )
-
-
-def _consent_error(exc: ConsentRequired) -> ApiError:
-    if exc.document is None:
-        return ApiError(status_code=503, code="consent_unavailable", message=exc.message)
-    return ApiError(status_code=403, code="consent_required", message=exc.message, extra={"document": exc.document.pk})
 
 
 def _date_range_page(
@@ -510,23 +490,13 @@ class SelfReportApi(ApiView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            report = self_report_create(
-                user=request.user,
-                mood=data["mood"],
-                note=data.get("note", ""),
-                assessment=data.get("assessment"),
-                source=SelfReport.Source.API,
-            )
-        except SelfReportRejected as rejected:
-            status_code = 404 if rejected.code == "assessment_not_found" else 400
-            code = "not_found" if status_code == 404 else rejected.code
-            raise ApiError(
-                status_code=status_code,
-                code=code,
-                message=rejected.message,
-                fields={rejected.field: [rejected.message]},
-            ) from None
+        report = self_report_create(
+            user=request.user,
+            mood=data["mood"],
+            note=data.get("note", ""),
+            assessment=data.get("assessment"),
+            source=SelfReport.Source.API,
+        )
         return Response(SelfReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -573,10 +543,5 @@ class CbiApi(ApiView):
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            response = questionnaire_cbi_create(user=request.user, answers=serializer.validated_data["answers"])
-        except QuestionnaireRejected as rejected:
-            raise ApiError(
-                status_code=400, code=rejected.code, message=rejected.message, fields={"answers": [rejected.message]}
-            ) from None
+        response = questionnaire_cbi_create(user=request.user, answers=serializer.validated_data["answers"])
         return Response(CbiOutputSerializer(response).data, status=status.HTTP_201_CREATED)

@@ -62,7 +62,9 @@ _AVIF_BRANDS = {b"avif", b"avis"}
 
 
 class PhotoRejected(Refusal):
-    """An upload we will not analyse."""
+    """An upload we will not analyse (about the `image` the API receives)."""
+
+    field = "image"
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from rest_framework.request import Request
 
 from burnout_site.api.authentication import DeviceTokenAuthentication, token_is_otp_verified
-from burnout_site.api.exceptions import ApiError
 
 from ..selectors import psychologist_patient_data_access
 
 
 def require_patient_data_access(request: Request) -> None:
-    """`psychologist_patient_data_access` for the API: its refusal becomes a 403 with the refusal's code.
+    """`psychologist_patient_data_access` for the API: its refusal is raised (every one of its codes is a 403).
 
     A second factor is proved by the device token (issued after a code) or, for a browser session, by
     the session itself.
@@ -24,4 +23,4 @@ def require_patient_data_access(request: Request) -> None:
         otp_verified = bool(is_verified and is_verified())
     refusal = psychologist_patient_data_access(user=user, otp_verified=otp_verified).refusal
     if refusal is not None:
-        raise ApiError(status_code=403, code=refusal.code, message=refusal.message)
+        raise refusal

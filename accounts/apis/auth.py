@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import authenticate, logout, user_logged_in
-from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -23,7 +22,7 @@ from burnout_site.api.views import ApiView
 from ..models import Channel, User
 from ..selectors import otp_device_confirmed
 from ..services import OTP_WRONG_CODE_MESSAGE, user_create, user_erase, user_profile_update
-from .common import ACCOUNT_TAG, AUTH_TAG, PRIVACY_TAG, service_error
+from .common import ACCOUNT_TAG, AUTH_TAG, PRIVACY_TAG
 
 
 class UserOutputSerializer(serializers.Serializer):
@@ -221,10 +220,7 @@ class MeApi(ApiView):
     def delete(self, request: Request) -> Response:
         serializer = self.DeleteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            user_erase(user=request.user, password=serializer.validated_data["password"], channel=Channel.API)
-        except ValidationError as exc:
-            raise service_error(exc, field="password") from None
+        user_erase(user=request.user, password=serializer.validated_data["password"], channel=Channel.API)
         if not isinstance(request.successful_authenticator, DeviceTokenAuthentication):
             logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -17,7 +16,7 @@ from burnout_site.api.views import ApiView
 from ..models import Channel, ConsentDocument, ConsentKind
 from ..selectors import consent_state
 from ..services import consent_grant, consent_withdraw
-from .common import PRIVACY_TAG, service_error
+from .common import PRIVACY_TAG
 
 
 class ConsentDocumentSerializer(serializers.Serializer):
@@ -107,11 +106,8 @@ class ConsentApi(ApiView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document: ConsentDocument = serializer.validated_data["document"]
-        try:
-            if serializer.validated_data["granted"]:
-                event = consent_grant(user=request.user, document=document, channel=Channel.API)
-            else:
-                event = consent_withdraw(user=request.user, kind=document.kind, channel=Channel.API)
-        except ValidationError as exc:
-            raise service_error(exc, status_code=409) from None
+        if serializer.validated_data["granted"]:
+            event = consent_grant(user=request.user, document=document, channel=Channel.API)
+        else:
+            event = consent_withdraw(user=request.user, kind=document.kind, channel=Channel.API)
         return Response(ConsentEventOutputSerializer(event).data, status=status.HTTP_201_CREATED)

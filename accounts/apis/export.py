@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,8 +20,8 @@ from burnout_site.api.views import ApiView
 
 from ..models import DataExport
 from ..selectors import data_export_get
-from ..services import ExportLinkExpired, data_export_open, data_export_request, data_export_token
-from .common import PRIVACY_TAG, service_error
+from ..services import data_export_open, data_export_request, data_export_token
+from .common import PRIVACY_TAG
 
 
 class ExportOutputSerializer(serializers.Serializer):
@@ -61,10 +60,7 @@ class ExportRequestApi(ApiView):
         description="Poll `status_url` until `download_url` appears; the link works for EXPORT_LINK_HOURS hours.",
     )
     def post(self, request: Request) -> Response:
-        try:
-            export = data_export_request(user=request.user)
-        except ValidationError as exc:
-            raise service_error(exc, status_code=409) from None
+        export = data_export_request(user=request.user)
         data = ExportOutputSerializer(export, context={"request": request}).data
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["status_url"]})
 
@@ -111,12 +107,6 @@ class ExportDownloadApi(ApiView):
             export = data_export_open(user=request.user, token=token)
         except DataExport.DoesNotExist:
             raise ApiError(status_code=404, code="not_found", message=_("This download link is not valid.")) from None
-        except ExportLinkExpired:
-            raise ApiError(
-                status_code=410,
-                code="expired",
-                message=_("This download link has expired. Request a new copy of your data on your privacy page."),
-            ) from None
         response = FileResponse(export.file.open("rb"), as_attachment=True, filename="burnout-detector-my-data.zip")
         response["Cache-Control"] = "no-store"
         return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -24,7 +23,7 @@ from ..services import (
     psychologist_profile_save,
 )
 from .access import require_patient_data_access
-from .common import ACCOUNT_TAG, service_error
+from .common import ACCOUNT_TAG
 
 
 class PsychologistProfileOutputSerializer(serializers.Serializer):
@@ -89,12 +88,7 @@ class PsychologistProfileApi(ApiView):
     def put(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            profile = psychologist_profile_save(user=request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "not_psychologist":
-                raise service_error(exc, status_code=403) from None
-            raise
+        profile = psychologist_profile_save(user=request.user, **serializer.validated_data)
         return Response(PsychologistProfileOutputSerializer(profile).data)
 
     @extend_schema(
@@ -121,10 +115,7 @@ class PsychologistProfileApi(ApiView):
         serializer.is_valid(raise_exception=True)
         profile = psychologist_profile_get(user=request.user)
         channel = serializer.validated_data["alert_channel"]
-        try:
-            profile = psychologist_alert_channel_set(profile=profile, channel=channel)
-        except ValidationError as exc:
-            raise service_error(exc, field="alert_channel") from None
+        profile = psychologist_alert_channel_set(profile=profile, channel=channel)
         return Response(PsychologistProfileOutputSerializer(profile).data)
 
 
@@ -190,8 +181,5 @@ class TwoFactorApi(ApiView):
                 status_code=400, code="already_confirmed", message=_("Two-factor authentication is already on.")
             )
         device = otp_device_for_setup(user=request.user)
-        try:
-            otp_device_confirm(user=request.user, device=device, token=serializer.validated_data["token"])
-        except ValidationError as exc:
-            raise service_error(exc, field="token") from None
+        otp_device_confirm(user=request.user, device=device, token=serializer.validated_data["token"])
         return Response(TwoFactorOutputSerializer({"confirmed": True}).data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,11 +13,13 @@ from burnout_site.api.pagination import PAGINATION_PARAMETERS, paginated, pagina
 from burnout_site.api.schema import responses
 from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
+from burnout_site.errors import Refusal
 
 from ..models import CareLink, Channel, ConsentKind
 from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_profile_get_by_code
 from ..services import PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
-from .common import SHARING_TAG, service_error
+from ..services.consent import CONSENT_OUTDATED_MESSAGE
+from .common import SHARING_TAG
 
 
 class PsychologistPublicSerializer(serializers.Serializer):
@@ -37,7 +38,7 @@ class CareLinkOutputSerializer(serializers.Serializer):
 
 def _patients_only(request: Request) -> None:
     if not request.user.is_patient:
-        raise ApiError(status_code=403, code="not_patient", message=str(PATIENTS_ONLY_MESSAGE))
+        raise Refusal("not_patient", str(PATIENTS_ONLY_MESSAGE))
 
 
 class PsychologistLookupApi(ApiView):
@@ -106,26 +107,11 @@ class CareLinkListApi(ApiView):
         serializer.is_valid(raise_exception=True)
         current = consent_current_document(kind=ConsentKind.SHARING)
         if current is None:
-            raise _consent_unavailable(ConsentRequired(None, ConsentKind.SHARING))
+            raise ConsentRequired(None, ConsentKind.SHARING)
         if serializer.validated_data["document"] != current.pk:
-            raise ApiError(
-                status_code=409,
-                code="outdated",
-                message=_("This version of the document is no longer current. Please read the new version."),
-            )
-        try:
-            link = care_link_create(patient=request.user, code=serializer.validated_data["code"], channel=Channel.API)
-        except ConsentRequired as exc:
-            raise _consent_unavailable(exc) from None
-        except ValidationError as exc:
-            if exc.code == "unknown_code":
-                raise service_error(exc, field="code") from None
-            raise service_error(exc, status_code=409 if exc.code == "already_linked" else 400) from None
+            raise Refusal("outdated", str(CONSENT_OUTDATED_MESSAGE))
+        link = care_link_create(patient=request.user, code=serializer.validated_data["code"], channel=Channel.API)
         return Response(CareLinkOutputSerializer(link).data, status=status.HTTP_201_CREATED)
-
-
-def _consent_unavailable(exc: ConsentRequired) -> ApiError:
-    return ApiError(status_code=503, code="consent_unavailable", message=exc.message)
 
 
 class CareLinkRevokeApi(ApiView):
@@ -144,8 +130,5 @@ class CareLinkRevokeApi(ApiView):
         link = care_link_list_of_patient(patient=request.user).filter(pk=pk).first()
         if link is None:
             raise ApiError(status_code=404, code="not_found", message=_("No such sharing link."))
-        try:
-            link = care_link_revoke(link=link, patient=request.user, channel=Channel.API)
-        except ValidationError as exc:
-            raise service_error(exc, status_code=409) from None
+        link = care_link_revoke(link=link, patient=request.user, channel=Channel.API)
         return Response(CareLinkOutputSerializer(link).data)

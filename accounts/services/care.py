@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from burnout_site.errors import Refusal
 
 from ..models import AuditEvent, CareLink, Channel, ConsentKind, User
 from ..selectors import care_link_get_active, consent_current_document, psychologist_profile_get_by_code
@@ -22,15 +23,15 @@ LINK_NOT_ACTIVE_MESSAGE = _("This sharing has already ended.")
 def care_link_create(*, patient: User, code: str, channel: str = Channel.WEB) -> CareLink:
     """Start sharing with the psychologist who has this code, recording the sharing consent that names them."""
     if not patient.is_patient:
-        raise ValidationError(PATIENTS_ONLY_MESSAGE, code="not_patient")
+        raise Refusal("not_patient", str(PATIENTS_ONLY_MESSAGE))
     profile = psychologist_profile_get_by_code(code=code)
     if profile is None:
-        raise ValidationError(CODE_UNKNOWN_MESSAGE, code="unknown_code")
+        raise Refusal("unknown_code", str(CODE_UNKNOWN_MESSAGE), field="code")
     document = consent_current_document(kind=ConsentKind.SHARING)
     if document is None:
         raise ConsentRequired(None, ConsentKind.SHARING)
     if care_link_get_active(patient=patient, psychologist=profile.user) is not None:
-        raise ValidationError(ALREADY_SHARING_MESSAGE, code="already_linked")
+        raise Refusal("already_linked", str(ALREADY_SHARING_MESSAGE))
     link = CareLink(patient=patient, psychologist=profile.user, status=CareLink.Status.ACTIVE)
     link.full_clean()
     try:
@@ -38,7 +39,7 @@ def care_link_create(*, patient: User, code: str, channel: str = Channel.WEB) ->
         with transaction.atomic():
             link.save()
     except IntegrityError as exc:
-        raise ValidationError(ALREADY_SHARING_MESSAGE, code="already_linked") from exc
+        raise Refusal("already_linked", str(ALREADY_SHARING_MESSAGE)) from exc
     consent_grant(user=patient, document=document, channel=channel, care_link=link)
     audit_record(actor=patient, subject_user=patient, action=AuditEvent.Action.CARE_LINK_CREATED)
     return link
@@ -47,7 +48,7 @@ def care_link_create(*, patient: User, code: str, channel: str = Channel.WEB) ->
 def _care_link_close(*, link_id: int, status: str, ended_by: str) -> CareLink:
     link = CareLink.objects.select_for_update().select_related("patient", "psychologist").get(pk=link_id)
     if not link.is_active:
-        raise ValidationError(LINK_NOT_ACTIVE_MESSAGE, code="not_active")
+        raise Refusal("not_active", str(LINK_NOT_ACTIVE_MESSAGE))
     link.status = status
     link.revoked_at = timezone.now()
     link.ended_by = ended_by

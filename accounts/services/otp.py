@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from burnout_site.errors import Refusal
 
 from ..models import AuditEvent, User
 from .audit import audit_record
@@ -29,9 +30,9 @@ def otp_device_for_setup(*, user: User) -> Any:
 
 @transaction.atomic
 def otp_device_confirm(*, user: User, device: Any, token: str) -> None:
-    """Confirm a new authenticator with a code it generated; raises ValidationError for a wrong code."""
+    """Confirm a new authenticator with a code it generated; raises Refusal `wrong_code` for a wrong code."""
     if device.user_id != user.pk or not device.verify_token(token.strip()):
-        raise ValidationError(OTP_WRONG_CODE_MESSAGE, code="wrong_code")
+        raise Refusal("wrong_code", str(OTP_WRONG_CODE_MESSAGE), field="token")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit_record(actor=user, subject_user=user, action=AuditEvent.Action.OTP_DEVICE_CONFIRMED)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from burnout_site.errors import Refusal
 
 from ..alert_channels import alert_channel_connect_url, alert_channel_connected
 from ..models import AuditEvent, PsychologistProfile, User, psychologist_code_generate
@@ -21,7 +22,7 @@ def psychologist_profile_save(
 ) -> PsychologistProfile:
     """Create or change the licence details. A change after verification needs a new verification."""
     if not user.is_psychologist:
-        raise ValidationError(PSYCHOLOGISTS_ONLY_MESSAGE, code="not_psychologist")
+        raise Refusal("not_psychologist", str(PSYCHOLOGISTS_ONLY_MESSAGE))
     profile = PsychologistProfile.objects.select_for_update().filter(user=user).first()
     values = {
         "licence_number": licence_number.strip(),
@@ -74,7 +75,7 @@ def psychologist_alert_channel_set(*, profile: PsychologistProfile, channel: str
     # Refused rather than saved with a note: a choice that silently means e-mail would surprise later.
     # (Unlinking afterwards does fall back to e-mail: an alert is never lost for want of a channel.)
     if channel != profile.alert_channel and not alert_channel_connected(user=profile.user, channel=channel):
-        raise ValidationError(alert_channel_not_connected_message(channel=channel), code="not_connected")
+        raise Refusal("not_connected", str(alert_channel_not_connected_message(channel=channel)), field="alert_channel")
     profile.alert_channel = channel
     profile.save(update_fields=["alert_channel"])
     return profile

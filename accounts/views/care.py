@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from burnout_site.errors import Refusal
+
 from ..forms import CareCodeForm
 from ..models import CareLink, ConsentKind
 from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_profile_get_by_code
 from ..services import CODE_UNKNOWN_MESSAGE, PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
-from .common import message_page, posted
+from .common import message_page, posted, refusal_page
 
 
 def _patients_only(request: HttpRequest) -> HttpResponse | None:
@@ -66,9 +67,8 @@ def care_invite(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "care/invite.html", context)
     try:
         care_link_create(patient=request.user, code=profile.code)
-    except ValidationError as exc:
-        status = 409 if exc.code == "already_linked" else 400
-        return render(request, "care/invite.html", {**context, "error": exc.messages[0]}, status=status)
+    except Refusal as refusal:
+        return render(request, "care/invite.html", {**context, "error": refusal.message}, status=refusal.status)
     messages.success(request, _("You now share your data with %(name)s.") % {"name": profile.user.display_name})
     return redirect("care:index")
 
@@ -80,8 +80,8 @@ def care_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(CareLink.objects.filter(patient=request.user), pk=pk)
     try:
         care_link_revoke(link=link, patient=request.user)
-    except ValidationError as exc:
-        return message_page(request, exc.messages[0], status=409)
+    except Refusal as refusal:
+        return refusal_page(request, refusal)
     messages.success(
         request,
         _("%(name)s can no longer see your data.") % {"name": link.psychologist.display_name},

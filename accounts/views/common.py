@@ -1,4 +1,5 @@
-"""What the account pages share: a posted form, a safe `next`, a service's errors on a form, the message page."""
+"""What the account pages share: a posted form, a safe `next`, a service's errors on a form, the message page,
+and a Refusal as a page (its message, with the status its code declares in burnout_site/errors.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from burnout_site.errors import Refusal
+
 
 def add_service_errors(form: Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form, beside the field it names when the form has one."""
@@ -19,6 +22,11 @@ def add_service_errors(form: Form, exc: ValidationError) -> None:
         return
     for field, errors in exc.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def add_refusal(form: Form, refusal: Refusal) -> None:
+    """Show a service's refusal on the form, beside the field it is about when the form has that field."""
+    form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
 
 
 def posted(request: HttpRequest) -> Any:
@@ -43,3 +51,8 @@ def message_page(request: HttpRequest, message: str, *, status: int, title: str 
         {"message": message, "title": title or _("This did not work")},
         status=status,
     )
+
+
+def refusal_page(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """The message page for a service's refusal: its message, and the HTTP status its code declares."""
+    return message_page(request, refusal.message, status=refusal.status)

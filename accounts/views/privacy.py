@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from burnout_site.errors import Refusal
 
 from ..forms import DeleteAccountForm
 from ..models import CareLink, ConsentDocument, ConsentKind, DataExport, User
@@ -35,7 +36,7 @@ from ..services import (
     data_export_token,
     user_erase,
 )
-from .common import message_page, posted, safe_next
+from .common import add_refusal, message_page, posted, refusal_page, safe_next
 
 
 @login_required
@@ -94,9 +95,8 @@ def consent(request: HttpRequest, kind: str) -> HttpResponse:
         )
     try:
         consent_grant(user=request.user, document=posted)
-    except ValidationError as exc:
-        status = 409 if exc.code in ("outdated", "already_granted") else 400
-        return render(request, "accounts/consent.html", {**context, "error": exc.messages[0]}, status=status)
+    except Refusal as refusal:
+        return render(request, "accounts/consent.html", {**context, "error": refusal.message}, status=refusal.status)
     messages.success(request, _("Thank you. Your consent has been recorded."))
     return redirect(next_url)
 
@@ -107,8 +107,8 @@ def consent_withdraw_view(request: HttpRequest, kind: str) -> HttpResponse:
     kind = _consent_kind(kind)
     try:
         consent_withdraw(user=request.user, kind=kind)
-    except ValidationError as exc:
-        return message_page(request, exc.messages[0], status=409)
+    except Refusal as refusal:
+        return refusal_page(request, refusal)
     if kind == ConsentKind.PROCESSING:
         messages.success(
             request,
@@ -136,8 +136,8 @@ def consent_withdraw_view(request: HttpRequest, kind: str) -> HttpResponse:
 def export_request(request: HttpRequest) -> HttpResponse:
     try:
         data_export_request(user=request.user)
-    except ValidationError as exc:
-        return message_page(request, exc.messages[0], status=409)
+    except Refusal as refusal:
+        return refusal_page(request, refusal)
     messages.success(
         request,
         _(
@@ -156,12 +156,8 @@ def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
         export = data_export_open(user=request.user, token=token)
     except DataExport.DoesNotExist:
         return message_page(request, _("This download link is not valid."), status=404)
-    except ExportLinkExpired:
-        return message_page(
-            request,
-            _("This download link has expired. Request a new copy of your data on your privacy page."),
-            status=410,
-        )
+    except ExportLinkExpired as refusal:
+        return refusal_page(request, refusal)
     response = FileResponse(export.file.open("rb"), as_attachment=True, filename="burnout-detector-my-data.zip")
     response["Cache-Control"] = "no-store"
     return response
@@ -175,8 +171,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user_erase(user=request.user, password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            form.add_error("password", exc)
+        except Refusal as refusal:
+            add_refusal(form, refusal)
             return render(request, "accounts/delete.html", {"form": form}, status=400)
         logout(request)
         messages.success(request, _("Your account and all your data have been deleted."))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from burnout_site.errors import Refusal
 
 from ..alert_channels import alert_channel_connect_path, alert_channel_connected, alert_channel_effective
 from ..decorators import portal_access_required
@@ -16,7 +17,7 @@ from ..forms import AlertChannelForm, PsychologistProfileForm
 from ..models import PsychologistProfile
 from ..selectors import psychologist_profile_get
 from ..services import psychologist_alert_channel_set, psychologist_profile_save
-from .common import add_service_errors, posted
+from .common import add_refusal, posted
 
 
 def _psychologist_only(request: HttpRequest) -> None:
@@ -39,8 +40,8 @@ def psychologist_profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 psychologist_profile_save(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
+            except Refusal as refusal:
+                add_refusal(form, refusal)
             else:
                 messages.success(request, _("Your licence details have been saved."))
                 return redirect("accounts:psychologist_pending")
@@ -70,8 +71,8 @@ def psychologist_alerts(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 psychologist_alert_channel_set(profile=profile, channel=form.cleaned_data["alert_channel"])
-            except ValidationError as exc:
-                form.add_error("alert_channel", exc)
+            except Refusal as refusal:
+                add_refusal(form, refusal)
             else:
                 messages.success(request, _("Your alert settings have been saved."))
                 return redirect("accounts:psychologist_alerts")

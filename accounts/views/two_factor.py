@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from burnout_site.errors import Refusal
+
 from ..forms import OTPTokenForm
 from ..selectors import otp_device_confirmed
 from ..services import OTP_WRONG_CODE_MESSAGE, otp_device_confirm, otp_device_for_setup
-from .common import posted, safe_next
+from .common import add_refusal, posted, safe_next
 
 
 def _two_factor_home(request: HttpRequest) -> str:
@@ -57,8 +58,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 otp_device_confirm(user=request.user, device=device, token=form.cleaned_data["token"])
-            except ValidationError as exc:
-                form.add_error("token", exc)
+            except Refusal as refusal:
+                add_refusal(form, refusal)
             else:
                 otp_login(request, device)
                 messages.success(request, _("Two-factor authentication is on."))

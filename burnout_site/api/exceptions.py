@@ -24,6 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from burnout_site.database_busy import API_ERROR_CODE, RETRY_AFTER_SECONDS, busy_message, database_gave_up, log_busy
+from burnout_site.errors import REFUSALS, Refusal
 
 # Django's own "django.request" logger: where a 500 of a page is reported too.
 logger = logging.getLogger("django.request")
@@ -83,8 +84,22 @@ def _validation_body(detail: Any) -> dict[str, Any]:
     return error_body("invalid", message, fields)
 
 
+def refusal_api_error(refusal: Refusal) -> ApiError:
+    """A service's refusal as the API's error: the status and public code its code declares in `REFUSALS`."""
+    return ApiError(
+        status_code=refusal.status,
+        code=refusal.api_code,
+        message=refusal.message,
+        fields={refusal.field: [refusal.message]} if refusal.field else None,
+        extra=refusal.extra,
+    )
+
+
 def _convert(exc: Exception) -> Exception:
-    """Django's exceptions as DRF ones, so that every error takes the same path."""
+    """Django's exceptions and the domain's refusals as DRF ones, so that every error takes the same path."""
+    if isinstance(exc, Refusal) and exc.code in REFUSALS:
+        # A code missing from the table falls through to the logged 500: a programming error, not a guess.
+        return refusal_api_error(exc)
     if isinstance(exc, RequestDataTooBig):
         return ApiError(
             status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
@@ -95,7 +110,7 @@ def _convert(exc: Exception) -> Exception:
         # Too many fields or files, a malformed multipart body...: the client's input, not our failure.
         return ApiError(status_code=400, code="bad_request", message=_("The request could not be read."))
     if isinstance(exc, DjangoValidationError):
-        # A service's ValidationError (keyed by field name when it knows the field).
+        # A model's or validator's ValidationError (keyed by field name when it knows the field).
         return exceptions.ValidationError(detail=as_serializer_error(exc))
     if isinstance(exc, Http404):
         # Not DRF's "No PhotoAssessment matches the given query.": model names are nobody's business.

@@ -29,6 +29,8 @@ def cbi_score(*, answers: dict[str, str]) -> float:
 class QuestionnaireRejected(Refusal):
     """Answers that do not make a questionnaire (a missing or unknown answer)."""
 
+    field = "answers"
+
 
 @transaction.atomic
 def questionnaire_cbi_create(
@@ -48,12 +50,12 @@ def questionnaire_cbi_create(
     return response
 
 
-def questionnaire_export_rows(user: User) -> list[dict[str, object]]:
+def questionnaire_export_rows(*, user: User) -> list[dict[str, object]]:
     return [
         {"id": row.pk, "instrument": row.instrument, "at": row.at, "score": row.score, "answers": row.answers}
         for row in QuestionnaireResponse.objects.filter(user=user).order_by("at", "id")
     ]
 
 
-def questionnaire_erase_for_user(user: User) -> None:
+def questionnaire_erase_for_user(*, user: User) -> None:
     QuestionnaireResponse.objects.filter(user=user).delete()

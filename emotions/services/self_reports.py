@@ -17,11 +17,9 @@ if TYPE_CHECKING:
 
 
 class SelfReportRejected(Refusal):
-    """A self-report we will not store; `field` is the input it is about."""
+    """A self-report we will not store; `field` is the input it is about (the assessment unless said)."""
 
-    def __init__(self, code: str, message: str, *, field: str = "assessment") -> None:
-        super().__init__(code, message)
-        self.field = field
+    field = "assessment"
 
 
 @transaction.atomic
@@ -83,7 +81,7 @@ def _self_report_refuse_if_answered(report: SelfReport) -> None:
         raise SelfReportRejected("already_saved", str(SELF_REPORT_ALREADY_SAVED))
 
 
-def self_report_export_rows(user: User) -> list[dict[str, object]]:
+def self_report_export_rows(*, user: User) -> list[dict[str, object]]:
     return [
         {
             "id": row.pk,
@@ -97,5 +95,5 @@ def self_report_export_rows(user: User) -> list[dict[str, object]]:
     ]
 
 
-def self_report_erase_for_user(user: User) -> None:
+def self_report_erase_for_user(*, user: User) -> None:
     SelfReport.objects.filter(user=user).delete()
