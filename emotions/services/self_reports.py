@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 
 class SelfReportRejected(Refusal):
-    """A self-report we will not store; `field` is the input it is about (the assessment unless said)."""
+    """A self-report we will not store; `field` is the input it is about."""
 
-    field = "assessment"
+    def __init__(self, code: str, message: str, *, field: str = "assessment") -> None:
+        super().__init__(code, message)
+        self.field = field
 
 
 @transaction.atomic
