@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from burnout_site.errors import Refusal
 
 from ..channels import channels_consent_withdrawn
 from ..models import AuditEvent, CareLink, Channel, ConsentDocument, ConsentEvent, ConsentKind, User
@@ -21,19 +22,22 @@ CONSENT_ALREADY_GIVEN_MESSAGE = _("You have already given this consent.")
 CONSENT_NOT_GIVEN_MESSAGE = _("You have not given this consent, so there is nothing to withdraw.")
 
 
-class ConsentRequired(Exception):
+class ConsentRequired(Refusal):
     """The person must accept `document` (the current version for `kind`) before this can go on.
 
     Every channel maps it to its own answer: the web page shows the document, the API returns
     the document's id and version, the bot sends the text with an accept button. `document` is
-    None only when no version is published yet: nothing can be accepted then, so nothing runs.
+    None only when no version is published yet: nothing can be accepted then, so nothing runs (the
+    code is then `consent_unavailable`, else `consent_required` with the document's id beside it).
     """
 
     def __init__(self, document: ConsentDocument | None, kind: str = ConsentKind.PROCESSING) -> None:
+        if document is None:
+            super().__init__("consent_unavailable", str(CONSENT_NOT_AVAILABLE_MESSAGE))
+        else:
+            super().__init__("consent_required", str(CONSENT_REQUIRED_MESSAGE), extra={"document": document.pk})
         self.document = document
         self.kind = kind
-        self.message = str(CONSENT_REQUIRED_MESSAGE if document is not None else CONSENT_NOT_AVAILABLE_MESSAGE)
-        super().__init__(self.message)
 
 
 def consent_require(*, user: User, kind: str = ConsentKind.PROCESSING) -> None:
@@ -53,9 +57,9 @@ def consent_grant(
     """
     current = consent_current_document(kind=document.kind)
     if current is None or current.pk != document.pk:
-        raise ValidationError(CONSENT_OUTDATED_MESSAGE, code="outdated")
+        raise Refusal("outdated", str(CONSENT_OUTDATED_MESSAGE))
     if document.kind != ConsentKind.SHARING and consent_is_active(user=user, kind=document.kind):
-        raise ValidationError(CONSENT_ALREADY_GIVEN_MESSAGE, code="already_granted")
+        raise Refusal("already_granted", str(CONSENT_ALREADY_GIVEN_MESSAGE))
     event = _consent_event_create(user=user, document=document, granted=True, channel=channel, care_link=care_link)
     audit_record(
         actor=user,
@@ -80,7 +84,7 @@ def consent_withdraw(
     else:
         latest = consent_latest_event(user=user, kind=kind)
     if latest is None or not latest.granted:
-        raise ValidationError(CONSENT_NOT_GIVEN_MESSAGE, code="not_granted")
+        raise Refusal("not_granted", str(CONSENT_NOT_GIVEN_MESSAGE))
     event = _consent_event_create(
         user=user, document=latest.document, granted=False, channel=channel, care_link=care_link
     )

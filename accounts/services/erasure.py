@@ -6,10 +6,10 @@ from functools import partial
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from burnout_site.errors import Refusal
 from burnout_site.queue import task_queue_forget
 from burnout_site.rate_limits import rate_limits_forget
 
@@ -27,7 +27,7 @@ WRONG_PASSWORD_MESSAGE = _("The password is not correct. Your account was not de
 def user_erase(*, user: User, password: str, channel: str = Channel.WEB) -> None:
     """Delete the account and everything about the person, after checking their password (web page, API)."""
     if not user.check_password(password):
-        raise ValidationError(WRONG_PASSWORD_MESSAGE, code="wrong_password")
+        raise Refusal("wrong_password", str(WRONG_PASSWORD_MESSAGE), field="password")
     user_erase_confirmed(user=user, channel=channel)
 
 

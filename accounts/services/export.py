@@ -13,13 +13,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from burnout_site.errors import Refusal
 from burnout_site.queue import task_enqueue
 from burnout_site.storage import storage_delete as _storage_delete
 
@@ -35,15 +35,21 @@ EXPORT_TOKEN_SALT = "accounts.data_export"
 EXPORT_PENDING_MESSAGE = _("Your data is already being prepared. The download link will appear on this page.")
 
 
-class ExportLinkExpired(Exception):
+EXPORT_LINK_EXPIRED_MESSAGE = _("This download link has expired. Request a new copy of your data on your privacy page.")
+
+
+class ExportLinkExpired(Refusal):
     """The link was genuine but its time is over."""
+
+    def __init__(self) -> None:
+        super().__init__("expired", str(EXPORT_LINK_EXPIRED_MESSAGE))
 
 
 @transaction.atomic
 def data_export_request(*, user: User) -> DataExport:
     """Queue the building of a zip of everything we hold about the person."""
     if DataExport.objects.filter(user=user, status=DataExport.Status.PENDING).exists():
-        raise ValidationError(EXPORT_PENDING_MESSAGE, code="pending")
+        raise Refusal("pending", str(EXPORT_PENDING_MESSAGE))
     export = DataExport(user=user)
     export.full_clean()
     export.save()

@@ -29,6 +29,8 @@ def cbi_score(*, answers: dict[str, str]) -> float:
 class QuestionnaireRejected(Refusal):
     """Answers that do not make a questionnaire (a missing or unknown answer)."""
 
+    field = "answers"
+
 
 @transaction.atomic
 def questionnaire_cbi_create(

@@ -17,11 +17,9 @@ if TYPE_CHECKING:
 
 
 class SelfReportRejected(Refusal):
-    """A self-report we will not store; `field` is the input it is about."""
+    """A self-report we will not store; `field` is the input it is about (the assessment unless said)."""
 
-    def __init__(self, code: str, message: str, *, field: str = "assessment") -> None:
-        super().__init__(code, message)
-        self.field = field
+    field = "assessment"
 
 
 @transaction.atomic
