@@ -1,0 +1,24 @@
+"""REST API of the emotions app: send a photo, read assessments and dynamics; a psychologist's patients.
+
+Views only route: Input serializers check the shape, services write, selectors read (and decide what a
+person may see: another person's id is a 404); a service's Refusal is mapped by the API's exception handler.
+Routes are in burnout_site/api_urls.py. One module per concern; this package re-exports the views the routes name.
+"""
+
+from __future__ import annotations
+
+from .assessments import AssessmentDetailApi, AssessmentListApi, PhotoUploadApi
+from .dynamics import DynamicsApi
+from .patients import PatientDynamicsApi, PatientListApi
+from .self_reports import CbiApi, SelfReportApi
+
+__all__ = [
+    "AssessmentDetailApi",
+    "AssessmentListApi",
+    "CbiApi",
+    "DynamicsApi",
+    "PatientDynamicsApi",
+    "PatientListApi",
+    "PhotoUploadApi",
+    "SelfReportApi",
+]
