@@ -30,6 +30,7 @@ REFUSALS: dict[str, RefusalKind] = {
     "unknown_code": RefusalKind(400),
     "not_connected": RefusalKind(400),
     "already_saved": RefusalKind(400),
+    "already_confirmed": RefusalKind(400),
     # photo rejections (emotions/photos.py)
     "empty": RefusalKind(400),
     "too_large": RefusalKind(400),

@@ -14,9 +14,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from burnout_site.api.exceptions import ApiError
 from burnout_site.api.schema import responses
 from burnout_site.api.views import ApiView
+from burnout_site.errors import Refusal
 
 from ..models import DataExport
 from ..selectors import data_export_get
@@ -74,7 +74,7 @@ class ExportDetailApi(ApiView):
     def get(self, request: Request, pk: int) -> Response:
         export = data_export_get(user=request.user, export_id=pk)
         if export is None:
-            raise ApiError(status_code=404, code="not_found", message=_("No such export."))
+            raise Refusal("not_found", _("No such export."))
         return Response(ExportOutputSerializer(export, context={"request": request}).data)
 
 
@@ -106,7 +106,7 @@ class ExportDownloadApi(ApiView):
         try:
             export = data_export_open(user=request.user, token=token)
         except DataExport.DoesNotExist:
-            raise ApiError(status_code=404, code="not_found", message=_("This download link is not valid.")) from None
+            raise Refusal("not_found", _("This download link is not valid.")) from None
         response = FileResponse(export.file.open("rb"), as_attachment=True, filename="burnout-detector-my-data.zip")
         response["Cache-Control"] = "no-store"
         return response

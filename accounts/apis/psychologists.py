@@ -8,10 +8,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from burnout_site.api.exceptions import ApiError
 from burnout_site.api.schema import responses
 from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
+from burnout_site.errors import Refusal
 
 from ..alert_channels import alert_channel_effective
 from ..models import PsychologistProfile
@@ -71,7 +71,7 @@ class PsychologistProfileApi(ApiView):
     def get(self, request: Request) -> Response:
         profile = psychologist_profile_get(user=request.user) if request.user.is_psychologist else None
         if profile is None:
-            raise ApiError(status_code=404, code="not_found", message=_("No licence details have been entered yet."))
+            raise Refusal("not_found", _("No licence details have been entered yet."))
         return Response(PsychologistProfileOutputSerializer(profile).data)
 
     @extend_schema(
@@ -130,9 +130,7 @@ class TwoFactorOutputSerializer(serializers.Serializer):
 
 def _psychologists_only(request: Request) -> None:
     if not request.user.is_psychologist:
-        raise ApiError(
-            status_code=403, code="not_psychologist", message=_("Only psychologist accounts use two-factor sign-in.")
-        )
+        raise Refusal("not_psychologist", _("Only psychologist accounts use two-factor sign-in."))
 
 
 class TwoFactorApi(ApiView):
@@ -177,9 +175,7 @@ class TwoFactorApi(ApiView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if otp_device_confirmed(user=request.user):
-            raise ApiError(
-                status_code=400, code="already_confirmed", message=_("Two-factor authentication is already on.")
-            )
+            raise Refusal("already_confirmed", _("Two-factor authentication is already on."))
         device = otp_device_for_setup(user=request.user)
         otp_device_confirm(user=request.user, device=device, token=serializer.validated_data["token"])
         return Response(TwoFactorOutputSerializer({"confirmed": True}).data)

@@ -8,7 +8,6 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from burnout_site.api.exceptions import ApiError
 from burnout_site.api.pagination import PAGINATION_PARAMETERS, paginated, paginated_response
 from burnout_site.api.schema import responses
 from burnout_site.api.serializers import ApiInputSerializer
@@ -18,6 +17,7 @@ from burnout_site.errors import Refusal
 from ..models import CareLink, Channel, ConsentKind
 from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_profile_get_by_code
 from ..services import PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
+from ..services.care import CARE_LINK_NOT_FOUND_MESSAGE
 from ..services.consent import CONSENT_OUTDATED_MESSAGE
 from .common import SHARING_TAG
 
@@ -57,7 +57,7 @@ class PsychologistLookupApi(ApiView):
         _patients_only(request)
         profile = psychologist_profile_get_by_code(code=code)
         if profile is None:
-            raise ApiError(status_code=404, code="not_found", message=_("No verified psychologist has this code."))
+            raise Refusal("not_found", _("No verified psychologist has this code."))
         return Response(PsychologistPublicSerializer(profile.user).data)
 
 
@@ -129,6 +129,6 @@ class CareLinkRevokeApi(ApiView):
         # Among the person's own links only: anyone else's id is a 404.
         link = care_link_list_of_patient(patient=request.user).filter(pk=pk).first()
         if link is None:
-            raise ApiError(status_code=404, code="not_found", message=_("No such sharing link."))
+            raise Refusal("not_found", str(CARE_LINK_NOT_FOUND_MESSAGE))
         link = care_link_revoke(link=link, patient=request.user, channel=Channel.API)
         return Response(CareLinkOutputSerializer(link).data)

@@ -17,6 +17,8 @@ CODE_UNKNOWN_MESSAGE = _("No verified psychologist has this code. Please check i
 PATIENTS_ONLY_MESSAGE = _("Only patient accounts can share their data with a psychologist.")
 ALREADY_SHARING_MESSAGE = _("You already share your data with this psychologist.")
 LINK_NOT_ACTIVE_MESSAGE = _("This sharing has already ended.")
+# Someone else's link, or one no longer open to this change: it does not exist for this person.
+CARE_LINK_NOT_FOUND_MESSAGE = _("No such sharing link.")
 
 
 @transaction.atomic
@@ -61,7 +63,7 @@ def _care_link_close(*, link_id: int, status: str, ended_by: str) -> CareLink:
 def care_link_revoke(*, link: CareLink, patient: User, channel: str = Channel.WEB) -> CareLink:
     """The patient stops sharing: access ends with this commit (every portal read filters on the status)."""
     if link.patient_id != patient.pk:
-        raise CareLink.DoesNotExist
+        raise Refusal("not_found", str(CARE_LINK_NOT_FOUND_MESSAGE))
     link = _care_link_close(link_id=link.pk, status=CareLink.Status.REVOKED, ended_by=CareLink.EndedBy.PATIENT)
     consent_withdraw(user=patient, kind=ConsentKind.SHARING, channel=channel, care_link=link)
     audit_record(actor=patient, subject_user=patient, action=AuditEvent.Action.CARE_LINK_REVOKED)
@@ -72,7 +74,7 @@ def care_link_revoke(*, link: CareLink, patient: User, channel: str = Channel.WE
 def care_link_end(*, link: CareLink, psychologist: User) -> CareLink:
     """The psychologist ends the care relationship; the patient's consent history is theirs and stays as it is."""
     if link.psychologist_id != psychologist.pk:
-        raise CareLink.DoesNotExist
+        raise Refusal("not_found", str(CARE_LINK_NOT_FOUND_MESSAGE))
     link = _care_link_close(link_id=link.pk, status=CareLink.Status.ENDED, ended_by=CareLink.EndedBy.PSYCHOLOGIST)
     audit_record(actor=psychologist, subject_user=link.patient, action=AuditEvent.Action.CARE_LINK_ENDED)
     return link
@@ -81,7 +83,7 @@ def care_link_end(*, link: CareLink, psychologist: User) -> CareLink:
 @transaction.atomic
 def care_link_alias_set(*, link: CareLink, psychologist: User, alias: str) -> CareLink:
     if link.psychologist_id != psychologist.pk or not link.is_active:
-        raise CareLink.DoesNotExist
+        raise Refusal("not_found", str(CARE_LINK_NOT_FOUND_MESSAGE))
     link.alias = alias.strip()
     link.full_clean()
     link.save(update_fields=["alias"])

@@ -17,7 +17,6 @@ from rest_framework.response import Response
 
 from accounts.models import ConsentKind
 from accounts.services import consent_require
-from burnout_site.api.exceptions import ApiError
 from burnout_site.api.pagination import (
     PAGINATION_PARAMETERS,
     paginated,
@@ -26,6 +25,7 @@ from burnout_site.api.schema import responses
 from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.throttles import PhotoUploadThrottle
 from burnout_site.api.views import ApiView
+from burnout_site.errors import Refusal
 from emotions import selectors
 from emotions.ml.labels import CLASSES
 from emotions.models import PhotoAssessment
@@ -181,5 +181,5 @@ class AssessmentDetailApi(ApiView):
         # Among the person's own rows only: someone else's id is a 404, so ids reveal nothing.
         assessment = selectors.assessment_list(user=request.user).filter(pk=pk).first()
         if assessment is None:
-            raise ApiError(status_code=404, code="not_found", message=_("No such assessment."))
+            raise Refusal("not_found", _("No such assessment."))
         return Response(AssessmentOutputSerializer(assessment, context={"request": request}).data)

@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from burnout_site.api.exceptions import ApiError
 from burnout_site.api.schema import responses
 from burnout_site.api.views import ApiView
+from burnout_site.errors import Refusal
 from emotions import selectors
 
 from .common import DEFAULT_RANGE_DAYS, DYNAMICS_TAG, MAX_RANGE_DAYS, DateRangeSerializer
@@ -70,7 +70,7 @@ def dynamics_answer(
             MAX_RANGE_DAYS,
         ) % {"days": MAX_RANGE_DAYS}
     if problem:
-        raise ApiError(status_code=400, code="invalid", message=problem, fields={"from": [problem]})
+        raise Refusal("invalid", problem, field="from")
     if read is None:  # the person's own dynamics
         buckets = selectors.assessment_dynamics(user=user, first_day=first, last_day=last, bucket=params["bucket"])
     else:

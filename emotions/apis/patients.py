@@ -12,7 +12,6 @@ from rest_framework.response import Response
 
 from accounts.apis import require_patient_data_access
 from accounts.models import AuditEvent
-from burnout_site.api.exceptions import ApiError
 from burnout_site.api.pagination import (
     PAGINATION_PARAMETERS,
     paginated,
@@ -21,6 +20,7 @@ from burnout_site.api.pagination import (
 from burnout_site.api.schema import responses
 from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
+from burnout_site.errors import Refusal
 from emotions import selectors
 
 from .common import PATIENTS_TAG
@@ -104,7 +104,7 @@ class PatientDynamicsApi(ApiView):
         # Among this psychologist's active patients only: any other id, or a revoked link, is a 404.
         patient = selectors.patient_of_psychologist(psychologist=request.user, patient_id=patient_id)
         if patient is None:
-            raise ApiError(status_code=404, code="not_found", message=_("No such patient shares data with you."))
+            raise Refusal("not_found", _("No such patient shares data with you."))
         params = DynamicsInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
 

@@ -18,6 +18,7 @@ DOCUMENTED_ELSEWHERE = {
     "wrong_code": 400,
     "not_connected": 400,
     "already_saved": 400,
+    "already_confirmed": 400,
     "empty": 400,
     "too_large": 400,
     "too_small": 400,
