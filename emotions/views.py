@@ -71,7 +71,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         except RateLimited as exc:
             # The same count as the API and the bot: nothing is read or stored beyond the limit.
             response = render(
-                request, "emotions/upload.html", {"form": PhotoUploadForm(), "refusal": exc.message}, status=429
+                request, "emotions/upload.html", {"form": PhotoUploadForm(), "refusal": exc.message}, status=exc.status
             )
             response["Retry-After"] = str(exc.retry_after)
             return response
