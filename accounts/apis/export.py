@@ -103,10 +103,7 @@ class ExportDownloadApi(ApiView):
         parameters=[OpenApiParameter("format", exclude=True)],
     )
     def get(self, request: Request, token: str) -> HttpResponseBase:
-        try:
-            export = data_export_open(user=request.user, token=token)
-        except DataExport.DoesNotExist:
-            raise Refusal("not_found", _("This download link is not valid.")) from None
+        export = data_export_open(user=request.user, token=token)
         response = FileResponse(export.file.open("rb"), as_attachment=True, filename="burnout-detector-my-data.zip")
         response["Cache-Control"] = "no-store"
         return response

@@ -35,6 +35,7 @@ EXPORT_TOKEN_SALT = "accounts.data_export"
 EXPORT_PENDING_MESSAGE = _("Your data is already being prepared. The download link will appear on this page.")
 
 
+EXPORT_LINK_INVALID_MESSAGE = _("This download link is not valid.")
 EXPORT_LINK_EXPIRED_MESSAGE = _("This download link has expired. Request a new copy of your data on your privacy page.")
 
 
@@ -211,16 +212,19 @@ def data_export_token(*, export: DataExport) -> str:
 def data_export_open(*, user: User, token: str, now: datetime | None = None) -> DataExport:
     """The ready export this link names, if it is the person's own and still valid.
 
-    Raises DataExport.DoesNotExist for a forged link, someone else's, or one not ready (all a 404:
-    a link must not tell a stranger that an export exists), ExportLinkExpired when the time is over.
+    Refuses with `not_found` a forged link, someone else's, or one not ready (all a 404: a link must not
+    tell a stranger that an export exists), and with ExportLinkExpired (`expired`) when the time is over.
     """
+    not_found = Refusal("not_found", str(EXPORT_LINK_INVALID_MESSAGE))
     try:
         payload = signing.Signer(salt=EXPORT_TOKEN_SALT).unsign_object(token)
     except signing.BadSignature as exc:
-        raise DataExport.DoesNotExist from exc
+        raise not_found from exc
     if not isinstance(payload, dict) or payload.get("u") != user.pk:
-        raise DataExport.DoesNotExist
-    export = DataExport.objects.get(pk=payload.get("e"), user=user, status=DataExport.Status.READY)
+        raise not_found
+    export = DataExport.objects.filter(pk=payload.get("e"), user=user, status=DataExport.Status.READY).first()
+    if export is None:
+        raise not_found
     if export.is_expired(now) or not export.file:
         raise ExportLinkExpired
     audit_record(actor=user, subject_user=user, action=AuditEvent.Action.EXPORT_DOWNLOADED)

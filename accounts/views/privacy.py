@@ -28,7 +28,6 @@ from ..selectors import (
 )
 from ..services import (
     ConsentRequired,
-    ExportLinkExpired,
     consent_grant,
     consent_withdraw,
     data_export_open,
@@ -154,9 +153,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         export = data_export_open(user=request.user, token=token)
-    except DataExport.DoesNotExist:
-        return message_page(request, _("This download link is not valid."), status=404)
-    except ExportLinkExpired as refusal:
+    except Refusal as refusal:  # not_found (404) or expired (410)
         return refusal_page(request, refusal)
     response = FileResponse(export.file.open("rb"), as_attachment=True, filename="burnout-detector-my-data.zip")
     response["Cache-Control"] = "no-store"
