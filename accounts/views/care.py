@@ -56,7 +56,7 @@ def care_invite(request: HttpRequest, code: str) -> HttpResponse:
         return message_page(request, str(CODE_UNKNOWN_MESSAGE), status=404)
     document = consent_current_document(kind=ConsentKind.SHARING)
     if document is None:
-        return message_page(request, str(ConsentRequired(None, ConsentKind.SHARING).message), status=503)
+        return refusal_page(request, ConsentRequired(None, ConsentKind.SHARING))
     context = {
         "profile": profile,
         "psychologist": profile.user,

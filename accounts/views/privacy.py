@@ -35,7 +35,7 @@ from ..services import (
     data_export_token,
     user_erase,
 )
-from .common import add_refusal, message_page, posted, refusal_page, safe_next
+from .common import add_refusal, posted, refusal_page, safe_next
 
 
 @login_required
@@ -75,7 +75,7 @@ def consent(request: HttpRequest, kind: str) -> HttpResponse:
     document = consent_current_document(kind=kind)
     next_url = safe_next(request, "accounts:privacy")
     if document is None:
-        return message_page(request, str(ConsentRequired(None, kind).message), status=503)
+        return refusal_page(request, ConsentRequired(None, kind))
     context = {
         "document": document,
         "document_text": document.text_for(translation.get_language()),
