@@ -116,8 +116,8 @@ def _enqueue_analysis(*, assessment_id: int) -> None:
         async_task(ANALYZE_TASK, assessment_id, group="emotions.analyze")
     except Exception:
         # The row is committed and the person is already being answered; a broker
-        # outage must not turn that into an error page. The stale sweep fails the row
-        # with a message if no task ever picks it up.
+        # outage must not turn that into an error page. The every-minute sweep queues the
+        # row again (assessment_requeue_stalled) once the broker is back.
         logger.exception("could not enqueue the analysis of assessment %s", assessment_id)
 
 
