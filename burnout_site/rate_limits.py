@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.throttling import ScopedRateThrottle
 
+from burnout_site.env import rate_parse
 from burnout_site.errors import Refusal
 
 CACHE_ALIAS = "shared"
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class RateLimited(Refusal):
@@ -37,14 +37,6 @@ class RateLimited(Refusal):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__("throttled", message)
         self.retry_after = retry_after
-
-
-def rate_parse(rate: str) -> tuple[int, int]:
-    """ "30/min" -> (30, 60): DRF's format (the period's first letter: s, m, h or d)."""
-    count, _sep, period = rate.partition("/")
-    if not count.strip().isdecimal() or int(count) < 1 or period.strip()[:1] not in _PERIODS:
-        raise ValueError(f"not a rate like 30/min: {rate!r}")
-    return int(count), _PERIODS[period.strip()[0]]
 
 
 def _try_again_text(seconds: int) -> str:

@@ -16,55 +16,12 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from burnout_site.env import env_bool, env_int, env_list, env_rate, env_str, load_dotenv
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _load_dotenv(path: Path) -> None:
-    """Read KEY=VALUE lines from .env; real environment variables win."""
-    if not path.is_file():
-        return
-    for raw in path.read_text().splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
-
-
-_load_dotenv(Path(os.environ.get("ENV_FILE", BASE_DIR / ".env")))
-
-
-def env_str(name: str, default: str = "") -> str:
-    # Empty counts as unset, as in env_bool/env_int: a blank line copied from .env.example keeps the default.
-    return os.environ.get(name) or default
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    try:
-        return int(value) if value.strip() else default
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
-
-
-def env_rate(name: str, default: str) -> str:
-    """A rate as DRF writes them, "30/min" (a count, then s, m, h or d after the slash); refused when malformed."""
-    value = env_str(name, default).strip()
-    count, _sep, period = value.partition("/")
-    if not (count.isdecimal() and int(count) > 0 and period[:1] in {"s", "m", "h", "d"}):
-        raise ImproperlyConfigured(f"{name} must be a rate such as 30/min, got {value!r}")
-    return value
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in (os.environ.get(name) or default).split(",") if item.strip()]
+load_dotenv(Path(os.environ.get("ENV_FILE", BASE_DIR / ".env")))
 
 
 # --- core ---------------------------------------------------------------------
