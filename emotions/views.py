@@ -20,13 +20,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import portal_access_required
 from accounts.forms import AliasForm
 from accounts.models import ConsentKind
-from accounts.selectors import care_active_links_of_psychologist, care_patients_of_psychologist, consent_is_active
+from accounts.selectors import (
+    care_active_links_of_psychologist,
+    care_patients_of_psychologist,
+    consent_current_document,
+    consent_is_active,
+)
 from accounts.services import (
-    CONSENT_REQUIRED_MESSAGE,
     ConsentRequired,
     care_link_end,
     care_link_set_alias,
 )
+from accounts.views.common import refusal_page
 from burnout_site.rate_limits import RateLimited, photo_upload_take
 from emotions import selectors
 from emotions.dashboard import correlation_context, dynamics_context, period_from
@@ -45,18 +50,17 @@ from emotions.services import (
 POLL_SECONDS = 2
 
 
-def _consent_first(request: HttpRequest, *, status: int | None = None) -> HttpResponse:
-    """Send the person to read and accept the processing consent, then back to the upload page."""
+def _consent_url() -> str:
+    """The processing consent, then back to the upload page."""
     url = reverse("accounts:consent", args=[ConsentKind.PROCESSING])
-    query = urlencode({"next": reverse("emotions:upload")})
-    if status is None:
-        return redirect(f"{url}?{query}")
-    # A POST without consent (a form left open across a withdrawal): refuse and say why, nothing stored.
-    return render(
-        request,
-        "emotions/consent_required.html",
-        {"message": CONSENT_REQUIRED_MESSAGE, "consent_url": f"{url}?{query}"},
-        status=status,
+    return f"{url}?{urlencode({'next': reverse('emotions:upload')})}"
+
+
+def _consent_refused(request: HttpRequest, refusal: ConsentRequired) -> HttpResponse:
+    # A POST without consent (a form left open across a withdrawal): refuse and say why, nothing stored; the
+    # status is the refusal's (consent_required, or consent_unavailable while no document is published).
+    return refusal_page(
+        request, refusal, template="emotions/consent_required.html", context={"consent_url": _consent_url()}
     )
 
 
@@ -64,7 +68,9 @@ def _consent_first(request: HttpRequest, *, status: int | None = None) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     if not consent_is_active(user=request.user, kind=ConsentKind.PROCESSING):
-        return _consent_first(request, status=403 if request.method == "POST" else None)
+        if request.method != "POST":
+            return redirect(_consent_url())
+        return _consent_refused(request, ConsentRequired(consent_current_document(kind=ConsentKind.PROCESSING)))
     if request.method == "POST":
         try:
             photo_upload_take(user_id=request.user.pk)
@@ -83,8 +89,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                     photo=form.cleaned_data["photo"],
                     source=PhotoAssessment.Source.WEB,
                 )
-            except ConsentRequired:
-                return _consent_first(request, status=403)
+            except ConsentRequired as refusal:
+                return _consent_refused(request, refusal)
             return redirect("emotions:assessment_detail", pk=assessment.pk)
         # 400 and the form again: a rejected photo is the person's input, never a server error.
         return render(request, "emotions/upload.html", {"form": form}, status=400)
