@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ALERT_TASK = "telegram_bridge.tasks.burnout_alert_send"
-TELEGRAM = PsychologistProfile.AlertChannel.TELEGRAM
+# Our channel's name in the registry, which is what `PsychologistProfile.alert_channel` stores when chosen.
+TELEGRAM = "telegram"
 
 
 def telegram_alerts_possible(*, user: User) -> bool:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.channels import channel_alert_deliver
+from accounts.channels import ALERT_BY_EMAIL, channel_alert_deliver
 from accounts.models import PsychologistProfile
 from accounts.selectors import care_links_visible
 from emotions.burnout import burnout_rule_states
@@ -78,10 +78,8 @@ def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
         )
     )
     for link in links:
-        channel = chosen.get(link.psychologist_id, PsychologistProfile.AlertChannel.EMAIL)
-        if channel == PsychologistProfile.AlertChannel.EMAIL or not _burnout_alert_handed(
-            channel=channel, link=link, flags=flags
-        ):
+        channel = chosen.get(link.psychologist_id, ALERT_BY_EMAIL)
+        if channel == ALERT_BY_EMAIL or not _burnout_alert_handed(channel=channel, link=link, flags=flags):
             burnout_alert_email(link=link, flags=flags)
 
 
