@@ -279,11 +279,3 @@ def data_export_list(*, user: User, limit: int = 5) -> list[DataExport]:
 def data_export_get(*, user: User, export_id: int) -> DataExport | None:
     """One of the person's own exports; anyone else's id is simply not found."""
     return DataExport.objects.filter(user=user, pk=export_id).first()
-
-
-# The names these selectors had before they were named <entity>_<action>, for the callers outside accounts
-# (emotions, telegram_bridge) until they use the new ones.
-care_links_visible = care_link_list_visible
-care_active_links_of_psychologist = care_link_list_visible_to
-care_patients_of_psychologist = care_link_patient_list
-psychologist_profile_of = psychologist_profile_get

@@ -21,15 +21,15 @@ from accounts.decorators import portal_access_required
 from accounts.forms import AliasForm
 from accounts.models import ConsentKind
 from accounts.selectors import (
-    care_active_links_of_psychologist,
-    care_patients_of_psychologist,
+    care_link_list_visible_to,
+    care_link_patient_list,
     consent_current_document,
     consent_is_active,
 )
 from accounts.services import (
     ConsentRequired,
+    care_link_alias_set,
     care_link_end,
-    care_link_set_alias,
 )
 from accounts.views.common import refusal_page
 from burnout_site.rate_limits import RateLimited, photo_upload_take
@@ -110,7 +110,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "poll_seconds": POLL_SECONDS,
-            "user_tz": selectors.user_tzinfo(request.user),
+            "user_tz": selectors.user_tzinfo_get(user=request.user),
             "mood_form": SelfReportForm(initial={"assessment": assessment.pk}),
             "mood_next": request.path,
             "answered_mood": assessment.self_reports.order_by("-at", "-id").first(),
@@ -138,7 +138,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cbi_due": selectors.questionnaire_cbi_due(user=request.user),
             "cbi_latest": selectors.questionnaire_cbi_latest(user=request.user),
             "correlation": correlation_context(request.user),
-            "open_flags": selectors.burnout_flags_open(user=request.user),
+            "open_flags": selectors.burnout_flag_list_open(user=request.user),
         }
     )
     return render(request, "emotions/dashboard.html", context)
@@ -195,7 +195,7 @@ def questionnaire_cbi(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "history": list(selectors.questionnaire_cbi_list(user=request.user)[:52]),
-        "user_tz": selectors.user_tzinfo(request.user),
+        "user_tz": selectors.user_tzinfo_get(user=request.user),
     }
     return render(request, "emotions/questionnaire_cbi.html", context, status=status)
 
@@ -225,7 +225,7 @@ def portal_patients(request: HttpRequest) -> HttpResponse:
 def _patient_of(request: HttpRequest, patient_id: int) -> Any:
     # Looked up among this psychologist's active patients only: any other id, an old one or one whose
     # link was revoked is a 404, so ids do not even reveal who uses the product.
-    return get_object_or_404(care_patients_of_psychologist(psychologist=request.user), pk=patient_id)
+    return get_object_or_404(care_link_patient_list(psychologist=request.user), pk=patient_id)
 
 
 @portal_access_required
@@ -245,7 +245,7 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
             "link": link,
             "patient_name": link.alias or patient.display_name,
             "alias_form": AliasForm(initial={"alias": link.alias}),
-            "open_flags": selectors.burnout_flags_open(user=patient),
+            "open_flags": selectors.burnout_flag_list_open(user=patient),
             "cbi_latest": selectors.questionnaire_cbi_latest(user=patient),
             "read_only": True,
         }
@@ -257,11 +257,11 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
 @require_POST
 def portal_patient_alias(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient_of(request, patient_id)
-    link = care_active_links_of_psychologist(psychologist=request.user).get(patient=patient)
+    link = care_link_list_visible_to(psychologist=request.user).get(patient=patient)
     form = AliasForm(request.POST)
     if form.is_valid():
         try:
-            care_link_set_alias(link=link, psychologist=request.user, alias=form.cleaned_data["alias"])
+            care_link_alias_set(link=link, psychologist=request.user, alias=form.cleaned_data["alias"])
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
@@ -275,7 +275,7 @@ def portal_patient_alias(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def portal_end_link(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient_of(request, patient_id)
-    link = care_active_links_of_psychologist(psychologist=request.user).get(patient=patient)
+    link = care_link_list_visible_to(psychologist=request.user).get(patient=patient)
     care_link_end(link=link, psychologist=request.user)
     messages.success(request, _("You no longer have access to this person's data."))
     return redirect("portal:patients")

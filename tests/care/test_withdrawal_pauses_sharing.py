@@ -23,7 +23,7 @@ from accounts.selectors import (
 )
 from accounts.services import consent_grant, consent_withdraw
 from emotions.models import BurnoutFlag, PhotoAssessment
-from emotions.services import burnout_flags_evaluate
+from emotions.services import burnout_flag_evaluate
 from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistProfileFactory, UserFactory
 
@@ -102,7 +102,7 @@ def test_no_burnout_alert_while_the_consent_is_withdrawn(
     consent_withdraw(user=patient, kind=PROCESSING)
 
     with django_capture_on_commit_callbacks(execute=True):
-        raised = burnout_flags_evaluate(user=patient)
+        raised = burnout_flag_evaluate(user=patient)
 
     assert [flag.rule for flag in raised] == [BurnoutFlag.Rule.NEGATIVE_SHARE]  # their own page still shows it
     assert mail.outbox == []

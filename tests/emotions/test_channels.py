@@ -18,7 +18,7 @@ from accounts.personal_data import PersonalDataSection
 from accounts.services import _export_sections, consent_withdraw, user_erase_confirmed
 from emotions.models import PhotoAssessment, QuestionnaireResponse
 from emotions.photos import photo_validate
-from emotions.services import assessment_create, burnout_flags_evaluate
+from emotions.services import assessment_create, burnout_flag_evaluate
 from tests.conftest import link_patient
 from tests.emotions import images
 from tests.factories import PsychologistProfileFactory
@@ -87,7 +87,7 @@ def psychologist_of(user: User) -> Callable[[str], User]:
 def _raise_flag(user: User, capture: Callable) -> list[Any]:
     QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
     with capture(execute=True):
-        return burnout_flags_evaluate(user=user)
+        return burnout_flag_evaluate(user=user)
 
 
 def _analysed_photo(user: User, capture: Callable, *, source: str) -> PhotoAssessment:
