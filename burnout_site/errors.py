@@ -71,6 +71,7 @@ REFUSALS: dict[str, RefusalKind] = {
     "not_active": RefusalKind(409),
     # 429
     "throttled": RefusalKind(429),
+    "locked_out": RefusalKind(429),
     # 503: nothing can be accepted yet
     "consent_unavailable": RefusalKind(503),
 }
