@@ -95,7 +95,7 @@ def channel_list_connectable() -> list[RegisteredChannel]:
     return [channel for channel in _CHANNELS.values() if channel.connect_url_name]
 
 
-def channels_consent_withdrawn(*, user: User) -> None:
+def channel_consent_withdrawn_notify(*, user: User) -> None:
     for channel in channel_list():
         if channel.consent_withdrawn is not None:
             channel.consent_withdrawn(user=user)

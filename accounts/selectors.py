@@ -210,13 +210,13 @@ def psychologist_profile_get_by_code(*, code: str) -> PsychologistProfile | None
     )
 
 
-def consent_withdrawn(*, user: User, kind: str) -> bool:
+def consent_is_withdrawn(*, user: User, kind: str) -> bool:
     """Whether the person's latest decision for this purpose is a withdrawal (never deciding is not one)."""
     return consent_state(user=user, kind=kind).withdrawn
 
 
 def _processing_not_withdrawn(queryset: QuerySet, *, user_field: str) -> QuerySet:
-    """`consent_withdrawn(kind=processing)` as SQL, negated: rows whose person (at `user_field`) has not
+    """`consent_is_withdrawn(kind=processing)` as SQL, negated: rows whose person (at `user_field`) has not
     withdrawn the processing consent. The same latest event, ordered the same way."""
     latest = (
         ConsentEvent.objects.filter(user=OuterRef(user_field), document__kind=ConsentKind.PROCESSING)

@@ -66,7 +66,7 @@ def _new_link_hint() -> str:
 
 
 @transaction.atomic
-def telegram_link(*, token: str, telegram_user_id: int, chat_id: int, language: str = "") -> TelegramAccount:
+def telegram_account_link(*, token: str, telegram_user_id: int, chat_id: int, language: str = "") -> TelegramAccount:
     """Link the Telegram user to the token's web account, replacing any earlier link of either side."""
     row = (
         TelegramLinkToken.objects.select_for_update()
@@ -97,7 +97,7 @@ def telegram_link(*, token: str, telegram_user_id: int, chat_id: int, language: 
 
 
 @transaction.atomic
-def telegram_unlink(*, telegram_user_id: int | None = None, user: User | None = None) -> bool:
+def telegram_account_unlink(*, telegram_user_id: int | None = None, user: User | None = None) -> bool:
     """Forget the link (from the bot by Telegram id, or from the website by user); True if there was one."""
     accounts = TelegramAccount.objects.all()
     if telegram_user_id is not None:
@@ -315,7 +315,7 @@ def _delete_signer(account: TelegramAccount) -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=f"telegram_bridge.delete:{account.telegram_user_id}:{account.user_id}")
 
 
-def telegram_delete_token(*, account: TelegramAccount) -> str:
+def telegram_account_erase_token_sign(*, account: TelegramAccount) -> str:
     """The callback data of the "Yes, delete everything" button."""
     return _delete_signer(account).sign(DELETE_TOKEN_VALUE)
 
