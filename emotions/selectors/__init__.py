@@ -30,7 +30,7 @@ from emotions.selectors.baseline import (
     personal_baseline,
     readings_counted,
 )
-from emotions.selectors.burnout import burnout_flag_open_exists, burnout_flags_open
+from emotions.selectors.burnout import burnout_flag_open_exists, burnout_flags_open, burnout_flags_open_of
 from emotions.selectors.clinician import (
     patient_detail_read,
     patient_dynamics_read,
@@ -74,6 +74,7 @@ __all__ = [
     "baseline_comparisons",
     "burnout_flag_open_exists",
     "burnout_flags_open",
+    "burnout_flags_open_of",
     "burnout_rule_states",
     "mood_correlation",
     "mood_pairs",
