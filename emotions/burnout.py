@@ -1,7 +1,10 @@
 """The burnout rules (docs/burnout-flags.md): the one place that decides whether each rule holds.
 
 `burnout_rule_states` evaluates the rules for one person; `burnout_flags_evaluate` (emotions.services.burnout)
-turns their answer into `BurnoutFlag` rows. Every other reader (the portal's "Needs attention" column and
+turns their answer into `BurnoutFlag` rows, right after each new reading, rating or answer and daily. Two
+rules are also asked for one figure: `cbi_score_holds` (the questionnaire's result page and the bot's reply
+show the supportive card at once) and `baseline_rise_holds` (the dashboard's verdict against the personal
+baseline, emotions.selectors.baseline). Every other reader (the portal's "Needs attention" column and
 its sorting, the API's `flagged`, the person's dashboard) reads the open flags (emotions.selectors.burnout),
 never the thresholds, so all of them give the same answer as the flags.
 """

@@ -13,10 +13,12 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from accounts.models import User
 from emotions.burnout import burnout_rule_states
+from emotions.guidance import baseline_comparison_text
 from emotions.models import BurnoutFlag
 from emotions.selectors import Verdict, baseline_comparisons, personal_baseline
 from emotions.services import burnout_flags_evaluate
@@ -159,3 +161,42 @@ def test_dashboard_compares_with_the_baseline(
 
     for text in expected:
         assert text in page
+
+
+@pytest.mark.parametrize(
+    ("language", "week", "fortnight"),
+    [
+        (
+            "en",
+            "Last 7 days: too few analysed photos to compare (4; at least 5).",
+            "Last 14 days: 0% negative, -67 points against your usual: less negative than usual for you.",
+        ),
+        (
+            "ru",
+            "Последние 7 дн.: слишком мало обработанных фото для сравнения (4; нужно не меньше 5).",
+            "Последние 14 дн.: 0% негативных, -67 п. п. к вашей норме: меньше негативного, чем обычно для вас.",
+        ),
+    ],
+)
+def test_the_words_for_too_few_and_lower(user: User, language: str, week: str, fortnight: str) -> None:
+    photo_history(user, now=NOW, days_ago=BASELINE_DAYS, per_day=3, negative_per_day=2)
+    photo_history(user, now=NOW, days_ago=range(1, 3), per_day=2, negative_per_day=0)
+    photo_history(user, now=NOW, days_ago=range(8, 11), per_day=3, negative_per_day=0)
+
+    with translation.override(language):
+        texts = [baseline_comparison_text(comparison) for comparison in baseline_comparisons(user=user)[1]]
+
+    assert texts == [week, fortnight]
+
+
+def test_the_words_for_a_little_more_and_as_usual(user: User) -> None:
+    photo_history(user, now=NOW, days_ago=BASELINE_DAYS, per_day=10, negative_per_day=2)  # 20 %
+    photo_history(user, now=NOW, days_ago=range(0, 7), per_day=10, negative_per_day=3)  # 30 %: +10
+    photo_history(user, now=NOW, days_ago=range(7, 14), per_day=10, negative_per_day=1)  # 14 days: 20 %, +0
+
+    texts = [baseline_comparison_text(comparison) for comparison in baseline_comparisons(user=user)[1]]
+
+    assert texts == [
+        "Last 7 days: 30% negative, +10 points against your usual: a little more negative than usual for you.",
+        "Last 14 days: 20% negative, +0 points against your usual: about as usual for you.",
+    ]
