@@ -145,6 +145,7 @@ def baseline_comparisons(*, user: User, now: datetime | None = None) -> tuple[Ba
     baseline = personal_baseline(user=user, now=now)
     comparisons = []
     for days in COMPARE_DAYS:
+        # The rules' recent window includes a photo taken at `now` itself; [start, end) needs end just after it.
         window = readings_share(user=user, start=now - timedelta(days=days), end=now + timedelta(microseconds=1))
         verdict = baseline_verdict(baseline=baseline, window=window)
         difference = None
