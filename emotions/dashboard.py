@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from emotions import selectors
+from emotions.guidance import baseline_comparison_text, baseline_summary_text
 
 
 def dynamics_context(user: Any, days: int) -> dict[str, Any]:
@@ -106,6 +107,19 @@ def correlation_context(user: Any) -> dict[str, Any] | None:
             "for you, your own ratings are the better guide."
         )
     return {"result": result, "words": words}
+
+
+def baseline_context(user: Any) -> dict[str, Any]:
+    """The dashboard's "Compared with your usual": the baseline (or why none yet), the last 7 and 14 days."""
+    baseline, comparisons = selectors.baseline_comparisons(user=user)
+    return {
+        "exists": baseline.exists,
+        "summary": baseline_summary_text(baseline),
+        "rows": [
+            {"verdict": comparison.verdict.value, "text": baseline_comparison_text(comparison)}
+            for comparison in comparisons
+        ],
+    }
 
 
 def period_from(raw: str | None) -> int:

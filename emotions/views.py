@@ -34,8 +34,9 @@ from accounts.services import (
 from accounts.views.common import refusal_page
 from burnout_site.rate_limits import RateLimited, photo_upload_take
 from emotions import selectors
-from emotions.dashboard import correlation_context, dynamics_context, period_from
+from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
 from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
+from emotions.guidance import cbi_guidance
 from emotions.models import PhotoAssessment, SelfReport
 from emotions.services import (
     QuestionnaireRejected,
@@ -138,6 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cbi_due": selectors.questionnaire_cbi_due(user=request.user),
             "cbi_latest": selectors.questionnaire_cbi_latest(user=request.user),
             "correlation": correlation_context(request.user),
+            "baseline": baseline_context(request.user) if context["has_any"] else None,
             "open_flags": selectors.burnout_flag_list_open(user=request.user),
         }
     )
@@ -190,7 +192,7 @@ def questionnaire_cbi(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)},
             )
-            return redirect("emotions:questionnaire_cbi")
+            return redirect("emotions:questionnaire_cbi_result", pk=response.pk)
     status = 400 if request.method == "POST" else 200
     context = {
         "form": form,
@@ -198,6 +200,21 @@ def questionnaire_cbi(request: HttpRequest) -> HttpResponse:
         "user_tz": selectors.user_tzinfo_get(user=request.user),
     }
     return render(request, "emotions/questionnaire_cbi.html", context, status=status)
+
+
+@login_required
+@require_GET
+@never_cache
+def questionnaire_cbi_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """One answer's score in its band, with the burnout card at once when the `cbi` rule holds for it."""
+    # Among the person's own answers only: someone else's id is a 404, like a photo's.
+    response = get_object_or_404(selectors.questionnaire_cbi_list(user=request.user), pk=pk)
+    context = {
+        "response": response,
+        "guidance": cbi_guidance(response.score),
+        "user_tz": selectors.user_tzinfo_get(user=request.user),
+    }
+    return render(request, "emotions/questionnaire_cbi_result.html", context)
 
 
 # --- the psychologist's portal: everything goes through the active care links -------------------------------
