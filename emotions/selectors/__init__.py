@@ -30,6 +30,7 @@ from emotions.selectors.clinician import (
 )
 from emotions.selectors.correlation import MoodPair, mood_correlation, mood_pairs
 from emotions.selectors.dynamics import DYNAMICS_BUCKETS, DynamicsBucket, assessment_dynamics
+from emotions.selectors.feedback import FeedbackAgreement, assessment_feedback_agreement, feedback_agreement_report
 from emotions.selectors.periods import user_tzinfo
 from emotions.selectors.pilot import pilot_report, research_cohort
 from emotions.selectors.portal import PORTAL_SORTS, RECENCY_COLOURS, PortalRow, portal_patient_rows
@@ -46,6 +47,7 @@ __all__ = [
     "ClassShare",
     "DayBucket",
     "DynamicsBucket",
+    "FeedbackAgreement",
     "MoodPair",
     "PeriodSummary",
     "PortalRow",
@@ -54,6 +56,7 @@ __all__ = [
     "assessment_dynamics",
     "assessment_emotion_mix",
     "assessment_exists",
+    "assessment_feedback_agreement",
     "assessment_latest",
     "assessment_list",
     "assessment_list_between",
@@ -61,6 +64,7 @@ __all__ = [
     "burnout_flag_open_exists",
     "burnout_flags_open",
     "burnout_rule_states",
+    "feedback_agreement_report",
     "mood_correlation",
     "mood_pairs",
     "patient_detail_read",

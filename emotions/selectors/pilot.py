@@ -15,6 +15,7 @@ from accounts.selectors import consent_is_active
 from emotions import statistics
 from emotions.models import PhotoAssessment, SelfReport
 from emotions.selectors.correlation import MoodPair, mood_pairs
+from emotions.selectors.feedback import feedback_agreement_report
 from emotions.selectors.periods import _on_days
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ def pilot_report(*, first_day: date | None = None, last_day: date | None = None)
             "max": counts[-1] if counts else None,
         },
         "retention": retention,
+        # People's own "Was this right?" answers: the cohort only, like every figure here.
+        "feedback": feedback_agreement_report(user_ids=ids, first_day=first_day, last_day=last_day),
         "no_face": {
             "finished": finished["finished"],
             "no_face": finished["no_face"],
