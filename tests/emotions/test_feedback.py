@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -271,3 +275,24 @@ def test_pilot_report_agreement_counts_research_consent_only() -> None:
     assert (happy["read"], happy["agreed"], happy["agreement"], happy["recall"]) == (2, 1, 0.5, 1.0)
     assert (sad["labelled"], sad["recall"], sad["agreement"]) == (2, 0.5, 1.0)
     assert feedback["per_class"]["disgust"]["agreement"] is None
+
+
+def test_pilot_report_command_prints_the_agreement_in_every_format() -> None:
+    consenting = UserFactory(consents=[ConsentKind.PROCESSING])
+    grant_consent(consenting, ConsentKind.RESEARCH)
+    assessment_feedback_set(user=consenting, assessment_id=done(consenting, "happy").pk, label="neutral")
+    assessment_feedback_set(user=consenting, assessment_id=done(consenting, "sad").pk, label="sad")
+
+    out = io.StringIO()
+    call_command("pilot_report", stdout=out)
+    text = out.getvalue()
+    assert "Readings checked: 2. Called right: 1 (agreement 0.500)." in text
+    assert "| sad | 1 | 1 | 1.000 | 1 | 1.000 |" in text
+    assert "| neutral | 0 | 0 | 0 | 1 | 0 | 0 | 0 |" in text  # said neutral, read happy
+    out = io.StringIO()
+    call_command("pilot_report", "--format", "csv", stdout=out)
+    rows = dict(csv.reader(io.StringIO(out.getvalue())))
+    assert rows["feedback_agreement"] == "0.5" and rows["feedback_confusion_neutral_read_happy"] == "1"
+    out = io.StringIO()
+    call_command("pilot_report", "--format", "json", "--from", "2000-01-01", "--to", "2000-01-02", stdout=out)
+    assert json.loads(out.getvalue())["feedback"]["overall"] == {"checked": 0, "agreed": 0, "agreement": None}
