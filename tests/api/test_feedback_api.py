@@ -70,6 +70,15 @@ def test_the_unknown_emotion_is_said_in_russian(patient_api: APIClient, user: Us
     assert_error(response, 400, "invalid", "Неизвестная эмоция «joy». Выберите одну из: " + ALLOWED.split(": ")[1])
 
 
+def test_not_found_and_not_analysed_are_said_in_russian(patient_api: APIClient, user: User) -> None:
+    failed = PhotoAssessment.objects.create(user=user, status="failed")
+    response = patient_api.put(_url(999999), {"label": "sad"}, format="json", HTTP_ACCEPT_LANGUAGE="ru")
+    assert_error(response, 404, "not_found", "Среди ваших фотографий такой нет.")
+    response = patient_api.put(_url(failed.pk), {"label": "sad"}, format="json", HTTP_ACCEPT_LANGUAGE="ru")
+    message = "У этой фотографии нет оценки для проверки: её не удалось проанализировать."  # noqa: RUF001
+    assert_error(response, 409, "not_analysed", message)
+
+
 def test_someone_elses_or_a_missing_assessment_is_404(patient_api: APIClient) -> None:
     theirs = _done(UserFactory())
     for assessment_id in (theirs.pk, 999999):

@@ -29,6 +29,7 @@ UNKNOWN_RU = "Неизвестная эмоция «joy». Выберите од
 NOT_FOUND_EN = "No such photo among yours."
 NOT_FOUND_RU = "Среди ваших фотографий такой нет."
 PENDING_EN = "This photo is still being analysed: you can say whether the reading was right once it is ready."
+PENDING_RU = "Эта фотография ещё анализируется: сказать, верна ли оценка, можно, когда она будет готова."
 NOT_ANALYSED_EN = "This photo has no reading to check: it could not be analysed."
 NOT_ANALYSED_RU = "У этой фотографии нет оценки для проверки: её не удалось проанализировать."  # noqa: RUF001
 
@@ -192,6 +193,7 @@ def test_pending_and_failed_pages_have_no_buttons(client_logged_in: Client, user
         ("mine", {}, 400, "Unknown emotion “”.", "Неизвестная эмоция «»."),
         ("theirs", {"label": "sad"}, 404, NOT_FOUND_EN, NOT_FOUND_RU),
         ("failed", {"label": "sad"}, 409, NOT_ANALYSED_EN, NOT_ANALYSED_RU),
+        ("pending", {"label": "sad"}, 409, PENDING_EN, PENDING_RU),
     ],
 )
 def test_bad_posts_answer_4xx_with_the_message_and_lose_nothing(
@@ -203,6 +205,7 @@ def test_bad_posts_answer_4xx_with_the_message_and_lose_nothing(
         "mine": mine,
         "theirs": done(UserFactory()),
         "failed": PhotoAssessment.objects.create(user=user, status=PhotoAssessment.Status.FAILED),
+        "pending": PhotoAssessment.objects.create(user=user, status=PhotoAssessment.Status.PENDING),
     }[make]
     for language, message in (("en", english), ("ru", russian)):
         client = Client(HTTP_ACCEPT_LANGUAGE=language)
