@@ -299,3 +299,10 @@ def test_pilot_report_command_prints_the_agreement_in_every_format() -> None:
     out = io.StringIO()
     call_command("pilot_report", "--format", "json", "--from", "2000-01-01", "--to", "2000-01-02", stdout=out)
     assert json.loads(out.getvalue())["feedback"]["overall"] == {"checked": 0, "agreed": 0, "agreement": None}
+
+
+def test_staff_read_feedback_in_the_admin_without_changing_it(admin_client: Client, user: User) -> None:
+    feedback = assessment_feedback_set(user=user, assessment_id=done(user).pk, label="sad")
+    assert admin_client.get(reverse("admin:emotions_assessmentfeedback_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:emotions_assessmentfeedback_change", args=[feedback.pk]))
+    assert page.status_code == 200 and 'name="label"' not in page.content.decode()
