@@ -31,7 +31,7 @@ def _agreed() -> Q:
     return Q(label=F("model_label"))
 
 
-def assessment_feedback_agreement(*, user: User) -> FeedbackAgreement:
+def assessment_feedback_agreement_get(*, user: User) -> FeedbackAgreement:
     counts = AssessmentFeedback.objects.filter(assessment__user=user).aggregate(
         checked=Count("id"), agreed=Count("id", filter=_agreed())
     )
@@ -42,7 +42,7 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def feedback_agreement_report(
+def assessment_feedback_report_build(
     *, user_ids: Sequence[int], first_day: date | None = None, last_day: date | None = None
 ) -> dict[str, Any]:
     """The model against people's own labels, over these people's photos taken on these UTC days.

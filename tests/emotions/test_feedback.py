@@ -17,7 +17,7 @@ from accounts.models import ConsentKind, User
 from accounts.services import user_erase_confirmed
 from accounts.services.export import _export_sections
 from emotions.models import AssessmentFeedback, PhotoAssessment
-from emotions.selectors import assessment_feedback_agreement, pilot_report
+from emotions.selectors import assessment_feedback_agreement_get, pilot_report_build
 from emotions.services import FeedbackRejected, assessment_feedback_set, assessment_feedback_withdraw
 from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistProfileFactory, UserFactory, grant_consent
@@ -115,7 +115,7 @@ def test_agreement_counts_only_the_persons_own_answers(user: User) -> None:
         assessment_feedback_set(user=user, assessment_id=done(user, label).pk, label=given)
     other = UserFactory()
     assessment_feedback_set(user=other, assessment_id=done(other).pk, label="happy")
-    agreement = assessment_feedback_agreement(user=user)
+    agreement = assessment_feedback_agreement_get(user=user)
     assert (agreement.agreed, agreement.checked) == (2, 3)
 
 
@@ -270,7 +270,7 @@ def test_pilot_report_agreement_counts_research_consent_only() -> None:
         assessment_feedback_set(user=consenting, assessment_id=done(consenting, model_label).pk, label=given)
     assessment_feedback_set(user=outsider, assessment_id=done(outsider, "fear").pk, label="surprise")
 
-    feedback = pilot_report()["feedback"]
+    feedback = pilot_report_build()["feedback"]
     assert feedback["overall"] == {"checked": 4, "agreed": 2, "agreement": 0.5}
     assert feedback["confusion"]["sad"]["angry"] == 1 and feedback["confusion"]["neutral"]["happy"] == 1
     assert feedback["confusion"]["surprise"]["fear"] == 0  # the outsider is not counted
