@@ -35,6 +35,7 @@ v1 = [
     path("photos/", emotion_apis.PhotoUploadApi.as_view(), name="photo_upload"),
     path("assessments/", emotion_apis.AssessmentListApi.as_view(), name="assessment_list"),
     path("assessments/<int:pk>/", emotion_apis.AssessmentDetailApi.as_view(), name="assessment_detail"),
+    path("assessments/<int:pk>/feedback/", emotion_apis.AssessmentFeedbackApi.as_view(), name="assessment_feedback"),
     path("dynamics/", emotion_apis.DynamicsApi.as_view(), name="dynamics"),
     path("self-reports/", emotion_apis.SelfReportApi.as_view(), name="self_reports"),
     path("questionnaires/cbi/", emotion_apis.CbiApi.as_view(), name="questionnaire_cbi"),

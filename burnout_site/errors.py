@@ -69,6 +69,8 @@ REFUSALS: dict[str, RefusalKind] = {
     "not_granted": RefusalKind(409),
     "already_linked": RefusalKind(409),
     "not_active": RefusalKind(409),
+    # "Was this right?" about a photo that has no reading (no face, failed): emotions/services/feedback.py
+    "not_analysed": RefusalKind(409),
     # 429
     "throttled": RefusalKind(429),
     "locked_out": RefusalKind(429),

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ReadOnlyAdmin
 from accounts.admin_audit import AuditedUserDataAdmin
-from emotions.models import BurnoutFlag, ModelVersionSummary, PhotoAssessment, QuestionnaireResponse, SelfReport
+from emotions.models import (
+    AssessmentFeedback,
+    BurnoutFlag,
+    ModelVersionSummary,
+    PhotoAssessment,
+    QuestionnaireResponse,
+    SelfReport,
+)
 
 
 @admin.register(PhotoAssessment)
@@ -64,6 +71,17 @@ class SelfReportAdmin(AuditedUserDataAdmin):
     raw_id_fields = ("user", "assessment")
     # What the person said about themselves: staff read it, they do not rewrite it.
     readonly_fields = ("user", "at", "mood", "note", "assessment", "source")
+
+
+@admin.register(AssessmentFeedback)
+class AssessmentFeedbackAdmin(AuditedUserDataAdmin):
+    list_display = ("id", "user", "assessment", "label", "model_label", "source", "updated_at")
+    list_filter = ("label", "model_label", "source")
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user", "assessment")
+    # What the person said about a reading: staff read it, they do not rewrite it.
+    readonly_fields = ("user", "assessment", "label", "model_label", "source", "created_at", "updated_at")
 
 
 @admin.register(QuestionnaireResponse)

@@ -208,6 +208,48 @@ class PhotoAssessment(models.Model):
         return rows
 
 
+class AssessmentFeedback(models.Model):
+    """The person's answer to "Was this right?" about one finished reading: the emotion they say it shows.
+
+    One per assessment, changed in place (emotions/services/feedback.py). `model_label` is the reading the
+    person judged, kept so that re-scoring with a new model version does not turn an old "right" into a
+    "wrong": a label equal to it means "right" (`agrees`).
+    """
+
+    assessment = models.OneToOneField(
+        PhotoAssessment, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("photo assessment")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assessment_feedback",
+        verbose_name=_("given by"),
+    )
+    label = models.CharField(_("emotion"), max_length=16, choices=list(EMOTION_NAMES.items()))
+    model_label = models.CharField(_("reading"), max_length=16, choices=list(EMOTION_NAMES.items()))
+    source = models.CharField(_("source"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reading feedback")
+        verbose_name_plural = _("reading feedback")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(label__in=CLASSES), name="emotions_af_label_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} assessment {self.assessment_id}: {self.label} (read {self.model_label})"
+
+    @property
+    def agrees(self) -> bool:
+        return self.label == self.model_label
+
+    @property
+    def label_display(self) -> str:
+        return str(EMOTION_NAMES.get(self.label, self.label))
+
+
 class ModelVersionSummary(PhotoAssessment):
     """Admin-only view of assessment counts per model version and status (emotions/admin.py)."""
 

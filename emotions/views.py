@@ -37,14 +37,20 @@ from emotions import selectors
 from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
 from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
 from emotions.guidance import cbi_guidance
-from emotions.models import PhotoAssessment, SelfReport
+from emotions.models import EMOTION_NAMES, AssessmentFeedback, PhotoAssessment, SelfReport
 from emotions.services import (
+    FeedbackRejected,
     QuestionnaireRejected,
     SelfReportRejected,
     assessment_create,
+    assessment_feedback_set,
+    assessment_feedback_withdraw,
     questionnaire_cbi_create,
     self_report_create,
 )
+
+# The emotions a person may choose in "Was this right?", in the model's class order.
+EMOTION_CHOICES: list[tuple[str, Any]] = list(EMOTION_NAMES.items())
 
 # The detail page asks for the status this often while the analysis runs (static/js/assessment.js
 # and the <noscript> refresh read it from the page).
@@ -115,6 +121,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mood_form": SelfReportForm(initial={"assessment": assessment.pk}),
             "mood_next": request.path,
             "answered_mood": assessment.self_reports.order_by("-at", "-id").first(),
+            "emotion_choices": EMOTION_CHOICES,
+            "feedback_next": request.path,
         },
     )
 
@@ -141,6 +149,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "correlation": correlation_context(request.user),
             "baseline": baseline_context(request.user) if context["has_any"] else None,
             "open_flags": selectors.burnout_flag_list_open(user=request.user),
+            "emotion_choices": EMOTION_CHOICES,
+            "feedback_next": request.get_full_path(),
+            "feedback_agreement": selectors.assessment_feedback_agreement_get(user=request.user),
         }
     )
     return render(request, "emotions/dashboard.html", context)
@@ -175,6 +186,35 @@ def self_report_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, rejected.message)
     else:
         messages.success(request, _("Thank you. Your mood has been saved."))
+    return redirect(back)
+
+
+def _feedback_thanks(feedback: AssessmentFeedback) -> str:
+    if feedback.agrees:
+        return _("Thank you. You said the reading was right.")
+    return _("Thank you. You said the photo shows: %(emotion)s.") % {"emotion": feedback.label_display}
+
+
+@login_required
+@require_POST
+def assessment_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Was this right?" from a photo's page or the dashboard's list: `label` sets it, `withdraw` forgets it.
+
+    A refusal (not your photo, no reading yet, an emotion we do not know) is a page with its message and
+    the status its code declares; nothing is stored. Back to where the form was, otherwise.
+    """
+    back = _safe_next(request, reverse("emotions:assessment_detail", args=[pk]))
+    try:
+        if request.POST.get("withdraw"):
+            assessment_feedback_withdraw(user=request.user, assessment_id=pk)
+            messages.success(request, _("Your answer about this reading has been withdrawn."))
+        else:
+            feedback = assessment_feedback_set(
+                user=request.user, assessment_id=pk, label=request.POST.get("label"), source=PhotoAssessment.Source.WEB
+            )
+            messages.success(request, _feedback_thanks(feedback))
+    except FeedbackRejected as refusal:
+        return refusal_page(request, refusal)
     return redirect(back)
 
 

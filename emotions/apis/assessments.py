@@ -35,6 +35,7 @@ from emotions.services import (
 )
 
 from .common import CAPTURED_AT_SKEW, PHOTOS_TAG, DateRangeSerializer, date_range_page, year_check
+from .feedback import FeedbackOutputSerializer, assessment_feedback_data
 
 
 def _assessment_error(assessment: PhotoAssessment) -> dict[str, str] | None:
@@ -68,11 +69,16 @@ class AssessmentOutputSerializer(serializers.Serializer):
     faces_found = serializers.IntegerField()
     model_version = serializers.CharField(allow_blank=True)
     error = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     @extend_schema_field(AssessmentErrorSerializer(allow_null=True))
     def get_error(self, assessment: PhotoAssessment) -> dict[str, str] | None:
         return _assessment_error(assessment)
+
+    @extend_schema_field(FeedbackOutputSerializer(allow_null=True))
+    def get_feedback(self, assessment: PhotoAssessment) -> dict[str, object] | None:
+        return assessment_feedback_data(assessment)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, assessment: PhotoAssessment) -> str:

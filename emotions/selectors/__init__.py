@@ -39,6 +39,11 @@ from emotions.selectors.clinician import (
 )
 from emotions.selectors.correlation import MoodPair, mood_correlation_compute, mood_pair_list
 from emotions.selectors.dynamics import DYNAMICS_BUCKETS, DynamicsBucket, assessment_dynamics
+from emotions.selectors.feedback import (
+    FeedbackAgreement,
+    assessment_feedback_agreement_get,
+    assessment_feedback_report_build,
+)
 from emotions.selectors.periods import user_tzinfo_get
 from emotions.selectors.pilot import pilot_report_build, research_cohort_list
 from emotions.selectors.portal import PORTAL_SORTS, RECENCY_COLOURS, PortalRow, portal_patient_row_list
@@ -58,6 +63,7 @@ __all__ = [
     "ClassShare",
     "DayBucket",
     "DynamicsBucket",
+    "FeedbackAgreement",
     "MoodPair",
     "PeriodSummary",
     "PortalRow",
@@ -67,6 +73,8 @@ __all__ = [
     "assessment_dynamics",
     "assessment_emotion_mix",
     "assessment_exists",
+    "assessment_feedback_agreement_get",
+    "assessment_feedback_report_build",
     "assessment_latest",
     "assessment_list",
     "assessment_list_between",

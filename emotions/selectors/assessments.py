@@ -36,9 +36,10 @@ ROLLING_DAYS = 7
 def assessment_list(*, user: User) -> QuerySet[PhotoAssessment]:
     """Everything a person may see of their own assessments, newest first.
 
-    Views look rows up through this queryset, so another person's id is simply not found (404).
+    Views look rows up through this queryset, so another person's id is simply not found (404). The
+    person's "Was this right?" answer comes along (one join): every list shows it beside the reading.
     """
-    return PhotoAssessment.objects.filter(user=user).order_by("-captured_at", "-id")
+    return PhotoAssessment.objects.filter(user=user).select_related("feedback").order_by("-captured_at", "-id")
 
 
 def assessment_latest(*, user: User, limit: int = 10) -> list[PhotoAssessment]:

@@ -15,6 +15,7 @@ from accounts.selectors import consent_is_active
 from emotions import statistics
 from emotions.models import PhotoAssessment, SelfReport
 from emotions.selectors.correlation import MoodPair, mood_pair_list
+from emotions.selectors.feedback import assessment_feedback_report_build
 from emotions.selectors.periods import _on_days
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ def pilot_report_build(*, first_day: date | None = None, last_day: date | None =
             "max": counts[-1] if counts else None,
         },
         "retention": retention,
+        # People's own "Was this right?" answers: the cohort only, like every figure here.
+        "feedback": assessment_feedback_report_build(user_ids=ids, first_day=first_day, last_day=last_day),
         "no_face": {
             "finished": finished["finished"],
             "no_face": finished["no_face"],

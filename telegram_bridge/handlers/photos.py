@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
-from telegram import Document, Message, PhotoSize
+from telegram import Document, InlineKeyboardMarkup, Message, PhotoSize
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
@@ -26,6 +26,7 @@ from emotions.services import (
 from telegram_bridge.client import BotSession
 from telegram_bridge.delivery import NOTIFY_ATTEMPTS, message_send, retry_delay
 from telegram_bridge.handlers.chat import account_of, send
+from telegram_bridge.handlers.feedback import feedback_row
 from telegram_bridge.handlers.mood import mood_keyboard
 from telegram_bridge.handlers.texts import (
     assessment_result_text,
@@ -109,6 +110,11 @@ def on_image(session: BotSession, message: Message, file_id: str) -> None:
     send(session, chat_id, photo_received_text())
 
 
+def _result_keyboard(assessment: PhotoAssessment) -> InlineKeyboardMarkup:
+    """Under a finished result: the mood 1-5, then "Was this right?"."""
+    return InlineKeyboardMarkup([*mood_keyboard(assessment.pk).inline_keyboard, feedback_row(assessment)])
+
+
 def assessment_notify(*, assessment_id: int) -> None:
     """Tell the person (in the chat they sent the photo from) what the analysis found, once.
 
@@ -128,7 +134,7 @@ def assessment_notify(*, assessment_id: int) -> None:
         assessment_notification_done(assessment_id=assessment_id)
         return
     with translation.override(reply_language(account.language)), BotSession() as session:
-        markup = mood_keyboard(assessment.pk) if assessment.status == PhotoAssessment.Status.DONE else None
+        markup = _result_keyboard(assessment) if assessment.status == PhotoAssessment.Status.DONE else None
         failure = message_send(
             session,
             chat_id=account.chat_id,

@@ -20,7 +20,7 @@ from emotions.guidance import (
     cbi_guidance,
     cbi_guidance_paragraphs,
 )
-from emotions.models import CBI_ITEM_KEYS, CBI_ITEMS, PhotoAssessment, QuestionnaireResponse
+from emotions.models import CBI_ITEM_KEYS, CBI_ITEMS, AssessmentFeedback, PhotoAssessment, QuestionnaireResponse
 from emotions.selectors import Baseline, BaselineComparison, questionnaire_cbi_due, questionnaire_cbi_latest
 
 
@@ -197,6 +197,7 @@ def assessment_result_text(assessment: PhotoAssessment) -> str:
     if assessment.negativity_percent is not None:
         lines.append(_("Negative emotions: %(percent)s%%") % {"percent": assessment.negativity_percent})
     lines.append(mood_question_text())
+    lines.append(_("Was this reading right?"))
     return "\n".join(lines)
 
 
@@ -206,6 +207,32 @@ def mood_question_text() -> str:
 
 def mood_saved_text() -> str:
     return _("Thank you! Your mood is saved.")
+
+
+def feedback_right_label() -> str:
+    return _("Right")
+
+
+def feedback_choose_label() -> str:
+    return _("Not right…")
+
+
+def feedback_skip_label() -> str:
+    return _("Skip")
+
+
+def feedback_pick_text() -> str:
+    return _("Which emotion does the photo show?")
+
+
+def feedback_skipped_text() -> str:
+    return _("OK, nothing saved.")
+
+
+def feedback_saved_text(feedback: AssessmentFeedback) -> str:
+    if feedback.agrees:
+        return _("Thank you. You said the reading was right.")
+    return _("Thank you. You said the photo shows: %(emotion)s.") % {"emotion": feedback.label_display}
 
 
 # --- the burnout questionnaire ------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/photos/"),
     ("get", "/api/v1/assessments/"),
     ("get", "/api/v1/assessments/{id}/"),
+    ("put", "/api/v1/assessments/{id}/feedback/"),
+    ("delete", "/api/v1/assessments/{id}/feedback/"),
     ("get", "/api/v1/dynamics/"),
     ("get", "/api/v1/self-reports/"),
     ("post", "/api/v1/self-reports/"),
