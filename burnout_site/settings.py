@@ -340,6 +340,16 @@ CORRELATION_WINDOW_DAYS = env_int("CORRELATION_WINDOW_DAYS", 365)
 # Burnout flags (docs/burnout-flags.md) reuse the PORTAL_WINDOW_DAYS and PORTAL_FLAG_* thresholds above and
 # add one: a CBI personal-burnout score at or above this (0-100) raises the questionnaire flag.
 BURNOUT_FLAG_CBI_SCORE = env_int("BURNOUT_FLAG_CBI_SCORE", 50)
+# A reading's confidence (its top emotion's probability, emotions/confidence.py) in plain words: "sure" from
+# CONFIDENCE_SURE_PERCENT, "unsure" below CONFIDENCE_UNSURE_BELOW_PERCENT, "fairly sure" between. Unsure
+# readings are listed but left out of every share, chart and burnout rule.
+CONFIDENCE_SURE_PERCENT = env_int("CONFIDENCE_SURE_PERCENT", 70)
+CONFIDENCE_UNSURE_BELOW_PERCENT = env_int("CONFIDENCE_UNSURE_BELOW_PERCENT", 40)
+if not 0 <= CONFIDENCE_UNSURE_BELOW_PERCENT <= CONFIDENCE_SURE_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        "Need 0 <= CONFIDENCE_UNSURE_BELOW_PERCENT <= CONFIDENCE_SURE_PERCENT <= 100, got "
+        f"{CONFIDENCE_UNSURE_BELOW_PERCENT} and {CONFIDENCE_SURE_PERCENT}."
+    )
 # Psychologists are told of a new flag by e-mail; the console backend prints it (set SMTP in production).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "burnout-detector@localhost")

@@ -44,13 +44,16 @@ def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[Rule
     recent_start, previous_start = burnout_windows(now=now)
     negative = Q(valence=PhotoAssessment.Valence.NEGATIVE)
     recent, previous = Q(captured_at__gte=recent_start), Q(captured_at__lt=recent_start)
-    counts = PhotoAssessment.objects.filter(
-        user=user, status=PhotoAssessment.Status.DONE, captured_at__gte=previous_start, captured_at__lte=now
-    ).aggregate(
-        recent_total=Count("id", filter=recent),
-        recent_negative=Count("id", filter=recent & negative),
-        previous_total=Count("id", filter=previous),
-        previous_negative=Count("id", filter=previous & negative),
+    # Counted readings only (finished, not unsure): an unsure reading neither raises nor lowers a share.
+    counts = (
+        PhotoAssessment.objects.counted()
+        .filter(user=user, captured_at__gte=previous_start, captured_at__lte=now)
+        .aggregate(
+            recent_total=Count("id", filter=recent),
+            recent_negative=Count("id", filter=recent & negative),
+            previous_total=Count("id", filter=previous),
+            previous_negative=Count("id", filter=previous & negative),
+        )
     )
     recent_share = counts["recent_negative"] / counts["recent_total"] if counts["recent_total"] else None
     previous_share = counts["previous_negative"] / counts["previous_total"] if counts["previous_total"] else None

@@ -31,7 +31,7 @@ from burnout_site.rate_limits import RateLimited, photo_upload_take
 from emotions import selectors
 from emotions.dashboard import correlation_context, dynamics_context, period_from
 from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
-from emotions.models import PhotoAssessment, SelfReport
+from emotions.models import UNSURE_NOT_COUNTED, PhotoAssessment, SelfReport
 from emotions.services import (
     QuestionnaireRejected,
     SelfReportRejected,
@@ -108,6 +108,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mood_form": SelfReportForm(initial={"assessment": assessment.pk}),
             "mood_next": request.path,
             "answered_mood": assessment.self_reports.order_by("-at", "-id").first(),
+            "unsure_not_counted": UNSURE_NOT_COUNTED,
         },
     )
 

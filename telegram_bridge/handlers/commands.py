@@ -59,6 +59,10 @@ def on_stats(session: BotSession, message: Message, argument: str) -> None:
     lines = []
     for days in (7, 30):
         summary = assessment_period_summary(user=account.user, days=days)
-        lines.append(stats_period_text(days=days, done=summary.done, negative_share=summary.negative_share))
+        lines.append(
+            stats_period_text(
+                days=days, done=summary.counted, negative_share=summary.negative_share, unsure=summary.unsure
+            )
+        )
     lines.append(dashboard_link_text())
     send(session, message.chat_id, "\n".join(lines))

@@ -72,7 +72,8 @@ def test_done_detail_shows_label_valence_and_probabilities(client_logged_in: Cli
     assessment = done(user, label="sad")
     body = client_logged_in.get(reverse("emotions:assessment_detail", args=[assessment.pk])).content.decode()
     assert "Top emotion: <strong>Sad</strong> (Negative)" in body
-    assert "Share of negative emotions on this photo: <strong>97%</strong>" in body
+    # Renamed on purpose (issue 14): "negative" is the charts' share of readings, this is the photo's tone.
+    assert "Negative tone of this photo: <strong>97%</strong>" in body
     for name in ("Angry", "Disgust", "Fear", "Happy", "Sad", "Surprise", "Neutral"):
         assert f'<th scope="row">{name}</th>' in body
     assert "94%" in body
