@@ -27,8 +27,9 @@ CONFIDENCE_LEVEL_NAMES: dict[str, Any] = {
 
 # Model versions whose probabilities are the network's raw softmax: their confidence is not calibrated
 # (a 70 % there is not right 70 % of the time). The temperature-calibrated model ships under a new version.
-# Matched on the part before "+" ("...-s10+int8" is the int8 build of the same network).
-UNCALIBRATED_MODEL_VERSIONS: frozenset[str] = frozenset({"emotion-resnet-20261127-s10"})
+# Matched on the part before "+" ("...-s10+int8" is the int8 build of the same network). "demo" is
+# manage.py seed_demo's generated data, calibrated against nothing.
+UNCALIBRATED_MODEL_VERSIONS: frozenset[str] = frozenset({"emotion-resnet-20261127-s10", "demo"})
 
 
 def confidence_of(probabilities: Mapping[str, Any] | None) -> float | None:
