@@ -269,7 +269,7 @@ def test_dashboard_lists_the_level_and_says_how_many_were_not_counted(client_log
     assert "Негативная эмоция преобладала на 50% из 2 учтённых фотографий." in body
     assert "2 оценки с низкой уверенностью не учтены." in body  # noqa: RUF001 (Cyrillic next to digits)
     assert '<th scope="col">Уверенность</th>' in body
-    assert "низкая</span> (30%) · не учтена" in body
+    assert "низкая</span> (30%) · не учитывается" in body
 
 
 def test_dashboard_without_unsure_readings_keeps_its_words(client_logged_in: Client, user: User) -> None:
