@@ -109,6 +109,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mood_next": request.path,
             "answered_mood": assessment.self_reports.order_by("-at", "-id").first(),
             "unsure_not_counted": UNSURE_NOT_COUNTED,
+            "confidence_sure_percent": settings.CONFIDENCE_SURE_PERCENT,
+            "confidence_unsure_below_percent": settings.CONFIDENCE_UNSURE_BELOW_PERCENT,
         },
     )
 

@@ -228,6 +228,7 @@ def test_result_page_shows_the_level_and_the_negative_tone(client_logged_in: Cli
     assert "How sure: <strong>fairly sure</strong> (54%)" in body
     assert "Negative tone of this photo: <strong>31%</strong>" in body
     assert "this model version is not calibrated" in body
+    assert "“Sure” from 70%, “unsure” below 40%, “fairly sure” between." in body
     assert "is not counted in your shares" not in body
 
     unsure = reading(user, "neutral", 0.3)
@@ -246,6 +247,7 @@ def test_result_page_in_russian(client_logged_in: Client, user: User) -> None:
     assert "Уверенность: <strong>низкая</strong> (30%)" in body
     assert "Негативный оттенок снимка: <strong>47%</strong>" in body
     assert "Уверенность модели в этом снимке низкая" in body
+    assert "Высокая уверенность — от 70%, низкая — ниже 40%, между ними — средняя." in body
 
 
 def test_dashboard_lists_the_level_and_says_how_many_were_not_counted(client_logged_in: Client, user: User) -> None:
