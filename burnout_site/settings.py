@@ -383,7 +383,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "emotions.models.PhotoAssessment.Status",
         "CareLinkStatusEnum": "accounts.models.CareLink.Status",
         "ExportStatusEnum": "accounts.models.DataExport.Status",
-        "AlertChannelEnum": "accounts.models.PsychologistProfile.AlertChannel",
+        "AlertChannelEnum": "accounts.channels.alert_channel_choices",
     },
 }
 

@@ -1,6 +1,6 @@
 """The burnout rules (docs/burnout-flags.md): the one place that decides whether each rule holds.
 
-`burnout_rule_states` evaluates the rules for one person; `burnout_flags_evaluate` (emotions.services.burnout)
+`burnout_rule_states` evaluates the rules for one person; `burnout_flag_evaluate` (emotions.services.burnout)
 turns their answer into `BurnoutFlag` rows. Every other reader (the portal's "Needs attention" column and
 its sorting, the API's `flagged`, the person's dashboard) reads the open flags (emotions.selectors.burnout),
 never the thresholds, so all of them give the same answer as the flags.

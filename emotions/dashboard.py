@@ -21,7 +21,7 @@ def dynamics_context(user: Any, days: int) -> dict[str, Any]:
     context: dict[str, Any] = {
         "days": days,
         "periods": selectors.DASHBOARD_PERIODS,
-        "user_tz": selectors.user_tzinfo(user),
+        "user_tz": selectors.user_tzinfo_get(user=user),
         "has_any": selectors.assessment_exists(user=user),
     }
     cbi_history = list(reversed(selectors.questionnaire_cbi_list(user=user)[:CBI_HISTORY_LIMIT]))
@@ -81,9 +81,9 @@ CORRELATION_MODERATE, CORRELATION_WEAK = -0.3, -0.1
 
 def correlation_context(user: Any) -> dict[str, Any] | None:
     """What the dashboard says about photos against the person's own ratings; None below the minimum of pairs."""
-    today = timezone.localdate(timezone=selectors.user_tzinfo(user))
+    today = timezone.localdate(timezone=selectors.user_tzinfo_get(user=user))
     first_day = today - timedelta(days=settings.CORRELATION_WINDOW_DAYS - 1)
-    result = selectors.mood_correlation(user=user, first_day=first_day)
+    result = selectors.mood_correlation_compute(user=user, first_day=first_day)
     if result.n < settings.CORRELATION_MIN_PAIRS:
         return None
     if result.rho is None:

@@ -35,4 +35,4 @@ def fail_stale_assessments() -> int:
 
 def evaluate_burnout_flags() -> int:
     """Daily: raise or clear everyone's burnout flags; returns how many flags were raised."""
-    return services.burnout_flags_evaluate_all()
+    return services.burnout_flag_evaluate_all()

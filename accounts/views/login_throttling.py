@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from burnout_site.api.exceptions import error_body
+from burnout_site.errors import Refusal
+
+from .common import refusal_page
 
 
 def client_ip_address(request: HttpRequest) -> str:
@@ -36,9 +40,10 @@ def lockout_message() -> str:
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
 ) -> HttpResponse:
-    """What django-axes answers once a username and address are locked out: 429, the API's error shape or a page."""
-    message = lockout_message()
+    """What django-axes answers once a username and address are locked out: the API's error shape or a page, with
+    the status `locked_out` declares (429)."""
+    refusal = Refusal("locked_out", lockout_message())
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429)
-    context = {"title": _("Log-in paused"), "message": message}
-    return render(request, "accounts/message.html", context, status=429)
+        # Outside DRF (axes answers before the view runs), so the handler's shape is built here.
+        return JsonResponse(error_body(refusal.api_code, refusal.message), status=refusal.status)
+    return refusal_page(request, refusal, title=_("Log-in paused"))

@@ -17,5 +17,5 @@ def burnout_flag_open_exists(*, user_ref: str) -> Exists:
     return Exists(BurnoutFlag.objects.filter(user=OuterRef(user_ref), cleared_at__isnull=True))
 
 
-def burnout_flags_open(*, user: User) -> list[BurnoutFlag]:
+def burnout_flag_list_open(*, user: User) -> list[BurnoutFlag]:
     return list(BurnoutFlag.objects.filter(user=user, cleared_at__isnull=True).order_by("raised_at", "id"))

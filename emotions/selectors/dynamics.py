@@ -13,7 +13,7 @@ from emotions.confidence import counted_q, unsure_q
 from emotions.ml.labels import CLASSES
 from emotions.models import PhotoAssessment
 from emotions.selectors.assessments import assessment_list_between
-from emotions.selectors.periods import user_tzinfo
+from emotions.selectors.periods import user_tzinfo_get
 from emotions.selectors.self_reports import self_report_list_between
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def assessment_dynamics(*, user: User, first_day: date, last_day: date, bucket: 
     the counted readings (finished, not unsure), and how many unsure ones were left out; the mean
     self-reported mood from the self-reports (by the time of the report).
     """
-    tz = user_tzinfo(user)
+    tz = user_tzinfo_get(user=user)
     if bucket == "week":
         trunc: Any = TruncWeek("captured_at", tzinfo=tz, output_field=DateField())
         first_key = first_day - timedelta(days=first_day.weekday())

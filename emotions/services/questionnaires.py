@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def cbi_score(*, answers: dict[str, str]) -> float:
+def questionnaire_cbi_score(*, answers: dict[str, str]) -> float:
     """The scale score: the mean of the six items' points (100/75/50/25/0). Every item must be answered."""
     missing = [item for item in CBI_ITEM_KEYS if item not in answers]
     unknown = [key for key in answers if key not in CBI_ITEM_KEYS]
@@ -36,7 +36,7 @@ class QuestionnaireRejected(Refusal):
 def questionnaire_cbi_create(
     *, user: User, answers: dict[str, str], at: datetime | None = None, is_demo: bool = False
 ) -> QuestionnaireResponse:
-    score = cbi_score(answers=answers)
+    score = questionnaire_cbi_score(answers=answers)
     response = QuestionnaireResponse(
         user=user,
         instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL,

@@ -17,7 +17,7 @@ from telegram_bridge.handlers.texts import (
     unlinked_text,
     welcome_text,
 )
-from telegram_bridge.services import TelegramLinkError, telegram_link, telegram_unlink
+from telegram_bridge.services import TelegramLinkError, telegram_account_link, telegram_account_unlink
 
 
 def on_start(session: BotSession, message: Message, token: str) -> None:
@@ -30,7 +30,7 @@ def on_start(session: BotSession, message: Message, token: str) -> None:
         return
     assert message.from_user is not None
     try:
-        account = telegram_link(
+        account = telegram_account_link(
             token=token,
             telegram_user_id=message.from_user.id,
             chat_id=chat_id,
@@ -48,7 +48,7 @@ def on_help(session: BotSession, message: Message, argument: str) -> None:
 
 def on_unlink(session: BotSession, message: Message, argument: str) -> None:
     assert message.from_user is not None
-    was_linked = telegram_unlink(telegram_user_id=message.from_user.id)
+    was_linked = telegram_account_unlink(telegram_user_id=message.from_user.id)
     send(session, message.chat_id, unlinked_text(was_linked=was_linked))
 
 

@@ -18,7 +18,7 @@ from emotions import selectors
 from emotions.confidence import confidence_level, confidence_of
 from emotions.ml.labels import CLASSES
 from emotions.models import BurnoutFlag, PhotoAssessment, SelfReport
-from emotions.selectors import assessment_period_summary, burnout_rule_states, mood_pairs, pilot_report
+from emotions.selectors import assessment_period_summary, burnout_rule_states, mood_pair_list, pilot_report_build
 from emotions.services import assessment_create, photo_validate
 from emotions.services.assessment_data import assessment_export_rows
 from tests.conftest import link_patient
@@ -198,7 +198,7 @@ def test_a_mood_rating_of_an_unsure_photo_pairs_with_the_days_counted_readings(u
     reading(user, "happy", 0.9, at=at)
     unsure = reading(user, "sad", 0.3, at=at)
     SelfReport.objects.create(user=user, mood=4, assessment=unsure, at=at)
-    [pair] = mood_pairs(user=user)
+    [pair] = mood_pair_list(user=user)
     assert pair.linked is False
     assert pair.negativity == pytest.approx(0.1 / 6 * 4)  # the happy reading's negative tone, not the unsure one's
 
@@ -207,7 +207,7 @@ def test_the_pilot_report_counts_unsure_readings_apart() -> None:
     user = UserFactory(consents=["processing", "research"])
     reading(user, "happy", 0.9)
     reading(user, "sad", 0.3)
-    assert pilot_report()["unsure"] == {"done": 2, "unsure": 1, "share": 0.5}
+    assert pilot_report_build()["unsure"] == {"done": 2, "unsure": 1, "share": 0.5}
 
 
 def test_the_export_has_the_confidence_and_its_level(user: User) -> None:
