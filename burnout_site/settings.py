@@ -347,6 +347,16 @@ BURNOUT_BASELINE_MIN_READINGS = env_int("BURNOUT_BASELINE_MIN_READINGS", 20)
 BURNOUT_BASELINE_MIN_DAYS = env_int("BURNOUT_BASELINE_MIN_DAYS", 7)
 # ...and the "rise against the personal baseline" flag when the recent share is this many points above it.
 BURNOUT_BASELINE_RISE_PERCENT = env_int("BURNOUT_BASELINE_RISE_PERCENT", 20)
+# A reading's confidence (its top emotion's probability, emotions/confidence.py) in plain words: "sure" from
+# CONFIDENCE_SURE_PERCENT, "unsure" below CONFIDENCE_UNSURE_BELOW_PERCENT, "fairly sure" between. Unsure
+# readings are listed but left out of every share, chart and burnout rule.
+CONFIDENCE_SURE_PERCENT = env_int("CONFIDENCE_SURE_PERCENT", 70)
+CONFIDENCE_UNSURE_BELOW_PERCENT = env_int("CONFIDENCE_UNSURE_BELOW_PERCENT", 40)
+if not 0 <= CONFIDENCE_UNSURE_BELOW_PERCENT <= CONFIDENCE_SURE_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        "Need 0 <= CONFIDENCE_UNSURE_BELOW_PERCENT <= CONFIDENCE_SURE_PERCENT <= 100, got "
+        f"{CONFIDENCE_UNSURE_BELOW_PERCENT} and {CONFIDENCE_SURE_PERCENT}."
+    )
 # Psychologists are told of a new flag by e-mail; the console backend prints it (set SMTP in production).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "burnout-detector@localhost")

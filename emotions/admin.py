@@ -22,7 +22,18 @@ from emotions.models import (
 
 @admin.register(PhotoAssessment)
 class PhotoAssessmentAdmin(AuditedUserDataAdmin):
-    list_display = ("id", "user", "captured_at", "source", "status", "label", "negativity", "model_version", "is_demo")
+    list_display = (
+        "id",
+        "user",
+        "captured_at",
+        "source",
+        "status",
+        "label",
+        "confidence",
+        "negativity",
+        "model_version",
+        "is_demo",
+    )
     list_filter = ("status", "source", "valence", "is_demo", "model_version")
     search_fields = ("user__username", "user__email")
     date_hierarchy = "captured_at"
@@ -36,6 +47,7 @@ class PhotoAssessmentAdmin(AuditedUserDataAdmin):
         "probabilities",
         "label",
         "valence",
+        "confidence",
         "negativity",
         "face_box",
         "faces_found",
@@ -49,7 +61,18 @@ class PhotoAssessmentAdmin(AuditedUserDataAdmin):
         (None, {"fields": ("user", "source", "captured_at", "created_at", "status", "is_demo")}),
         (
             _("Result"),
-            {"fields": ("label", "valence", "negativity", "probabilities", "faces_found", "face_box", "model_version")},
+            {
+                "fields": (
+                    "label",
+                    "valence",
+                    "confidence",
+                    "negativity",
+                    "probabilities",
+                    "faces_found",
+                    "face_box",
+                    "model_version",
+                )
+            },
         ),
         # The raw face photo is never shown or linked here (no file widget, no URL): only whether it is kept.
         (_("Photo"), {"fields": ("photo_retained", "photo_delete_after")}),

@@ -57,14 +57,15 @@ def cbi_score_holds(score: float | None) -> bool:
 def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[RuleState]:
     """Whether each burnout rule holds for the person now (three queries)."""
     # emotions.selectors re-exports this module, so its baseline module can only be imported once both exist.
-    from emotions.selectors.baseline import personal_baseline, readings_counted
+    from emotions.selectors.baseline import personal_baseline
 
     now = now or timezone.now()
     recent_start, previous_start = burnout_windows(now=now)
     negative = Q(valence=PhotoAssessment.Valence.NEGATIVE)
     recent, previous = Q(captured_at__gte=recent_start), Q(captured_at__lt=recent_start)
+    # Counted readings only (finished, not unsure): an unsure reading neither raises nor lowers a share.
     counts = (
-        readings_counted()
+        PhotoAssessment.objects.counted()
         .filter(user=user, captured_at__gte=previous_start, captured_at__lte=now)
         .aggregate(
             recent_total=Count("id", filter=recent),

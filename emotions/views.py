@@ -37,7 +37,7 @@ from emotions import selectors
 from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
 from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
 from emotions.guidance import cbi_guidance
-from emotions.models import EMOTION_NAMES, AssessmentFeedback, PhotoAssessment, SelfReport
+from emotions.models import EMOTION_NAMES, UNSURE_NOT_COUNTED, AssessmentFeedback, PhotoAssessment, SelfReport
 from emotions.services import (
     FeedbackRejected,
     QuestionnaireRejected,
@@ -123,6 +123,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answered_mood": assessment.self_reports.order_by("-at", "-id").first(),
             "emotion_choices": EMOTION_CHOICES,
             "feedback_next": request.path,
+            "unsure_not_counted": UNSURE_NOT_COUNTED,
+            "confidence_sure_percent": settings.CONFIDENCE_SURE_PERCENT,
+            "confidence_unsure_below_percent": settings.CONFIDENCE_UNSURE_BELOW_PERCENT,
         },
     )
 

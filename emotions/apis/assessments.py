@@ -27,6 +27,7 @@ from burnout_site.api.throttles import PhotoUploadThrottle
 from burnout_site.api.views import ApiView
 from burnout_site.errors import Refusal
 from emotions import selectors
+from emotions.confidence import CONFIDENCE_LEVELS
 from emotions.ml.labels import CLASSES
 from emotions.models import PhotoAssessment
 from emotions.services import (
@@ -59,7 +60,32 @@ class AssessmentOutputSerializer(serializers.Serializer):
     label = serializers.CharField(allow_blank=True, help_text="The top emotion; empty until analysed.")
     label_display = serializers.CharField(help_text="The top emotion's name in the request's language.")
     valence = serializers.CharField(allow_blank=True, help_text="positive, neutral or negative; empty until analysed.")
-    negativity = serializers.FloatField(allow_null=True, help_text="Sum of the negative emotions' probabilities.")
+    negativity = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "The photo's negative tone: the summed probability of angry, disgust, fear and sad on this one photo "
+            "(0-1). Not the `negative_share` of the dynamics, which counts readings whose top emotion is negative."
+        ),
+    )
+    confidence = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "How sure the reading is, 0-1: the top emotion's probability. Null until analysed. Calibrated only "
+            "when `confidence_calibrated` is true (docs/api.md)."
+        ),
+    )
+    confidence_level = serializers.ChoiceField(
+        choices=[(code, code) for code in CONFIDENCE_LEVELS],
+        allow_null=True,
+        help_text=(
+            "sure, fairly_sure or unsure (thresholds CONFIDENCE_SURE_PERCENT, CONFIDENCE_UNSURE_BELOW_PERCENT); "
+            "null until analysed. Unsure readings are listed but not counted in any share or burnout rule."
+        ),
+    )
+    confidence_level_display = serializers.CharField(help_text="The level in the request's language; empty if none.")
+    confidence_calibrated = serializers.BooleanField(
+        help_text="Whether the model that made the reading (`model_version`) had calibrated probabilities."
+    )
     probabilities = serializers.DictField(
         child=serializers.FloatField(), allow_null=True, help_text=f"One per class: {', '.join(CLASSES)}."
     )

@@ -36,8 +36,13 @@ class PatientOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="patient_id")
     name = serializers.CharField(help_text="Your alias for them, their name, or their username.")
     last_assessment_at = serializers.DateTimeField(allow_null=True)
-    recent_total = serializers.IntegerField(help_text="Analysed photos in the last PORTAL_WINDOW_DAYS days.")
-    recent_share = serializers.FloatField(allow_null=True, help_text="Negative share in that window.")
+    recent_total = serializers.IntegerField(
+        help_text="Counted readings (analysed, not unsure) in the last PORTAL_WINDOW_DAYS days."
+    )
+    recent_unsure = serializers.IntegerField(help_text="Unsure readings in that window, left out of the shares.")
+    recent_share = serializers.FloatField(
+        allow_null=True, help_text="Share of those readings whose top emotion is negative."
+    )
     previous_share = serializers.FloatField(allow_null=True, help_text="Negative share in the window before.")
     share_change = serializers.FloatField(allow_null=True)
     flagged = serializers.BooleanField(

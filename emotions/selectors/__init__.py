@@ -28,7 +28,6 @@ from emotions.selectors.baseline import (
     Verdict,
     baseline_comparisons,
     personal_baseline,
-    readings_counted,
 )
 from emotions.selectors.burnout import burnout_flag_list_open, burnout_flag_open_exists, burnout_flag_open_of
 from emotions.selectors.clinician import (
@@ -96,7 +95,6 @@ __all__ = [
     "questionnaire_cbi_due",
     "questionnaire_cbi_latest",
     "questionnaire_cbi_list",
-    "readings_counted",
     "research_cohort_list",
     "self_report_daily_mood",
     "self_report_list",

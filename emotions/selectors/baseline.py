@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -28,15 +28,6 @@ if TYPE_CHECKING:
 
 # The spans the dashboard and /stats compare with the baseline.
 COMPARE_DAYS: tuple[int, ...] = (7, 14)
-
-
-def readings_counted() -> QuerySet[PhotoAssessment]:
-    """The readings that every share counts (baseline, comparisons, the burnout rules): finished analyses.
-
-    The one place that says which readings count, so that narrowing it (unsure readings counted apart)
-    changes every share at once.
-    """
-    return PhotoAssessment.objects.filter(status=PhotoAssessment.Status.DONE)
 
 
 @dataclass(frozen=True)
@@ -52,7 +43,7 @@ class WindowShare:
 def readings_share(*, user: User, start: datetime, end: datetime) -> WindowShare:
     """The person's counted readings taken in [start, end) and how many of them were negative."""
     data = (
-        readings_counted()
+        PhotoAssessment.objects.counted()
         .filter(user=user, captured_at__gte=start, captured_at__lt=end)
         .aggregate(readings=Count("id"), negative=Count("id", filter=Q(valence=PhotoAssessment.Valence.NEGATIVE)))
     )
@@ -83,7 +74,7 @@ def personal_baseline(*, user: User, now: datetime | None = None) -> Baseline:
     end = now - timedelta(days=settings.PORTAL_WINDOW_DAYS)
     start = end - timedelta(days=settings.BURNOUT_BASELINE_DAYS)
     data = (
-        readings_counted()
+        PhotoAssessment.objects.counted()
         .filter(user=user, captured_at__gte=start, captured_at__lt=end)
         .aggregate(
             readings=Count("id"),

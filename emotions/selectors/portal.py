@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import CareLink
 from accounts.selectors import care_link_list_visible_to
 from emotions.burnout import burnout_windows
+from emotions.confidence import counted_q, unsure_q
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 from emotions.selectors.burnout import burnout_flag_open_exists
 
@@ -40,7 +41,7 @@ class PortalRow:
     patient_id: int
     name: str
     last_assessment_at: datetime | None
-    recent_total: int
+    recent_total: int  # counted readings (finished, not unsure) in the recent window
     recent_share: float | None
     previous_share: float | None
     share_change: float | None
@@ -51,6 +52,8 @@ class PortalRow:
     latest_cbi: float | None = None
     # The rules of the open flags, in the order they were raised (their display names).
     flag_rules: tuple[str, ...] = ()
+    # Unsure readings of the recent window: listed on the patient's page, left out of the shares above.
+    recent_unsure: int = 0
 
     @property
     def recent_percent(self) -> int | None:
@@ -75,7 +78,8 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
     """One row per patient sharing with this psychologist now, in one query whatever their number.
 
     Windows are the last PORTAL_WINDOW_DAYS × 24 h and the same span before (not calendar days in each
-    patient's zone: the list compares many people at one moment). Only analysed photos count.
+    patient's zone: the list compares many people at one moment). Only counted readings (finished, not
+    unsure: emotions.confidence) enter the shares; the recent unsure ones are counted apart.
     """
     now = now or timezone.now()
     recent_start, previous_start = burnout_windows(now=now)
@@ -83,7 +87,8 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
     # the JOIN), so the grouped rows stay bounded however long people have used the product; the last
     # photo comes from a subquery on the (user, captured_at) index.
     pa = "window_photos"
-    negative = Q(window_photos__valence=PhotoAssessment.Valence.NEGATIVE)
+    counted = counted_q(prefix="window_photos__")
+    negative = counted & Q(window_photos__valence=PhotoAssessment.Valence.NEGATIVE)
     recent = Q(window_photos__captured_at__gte=recent_start)
     previous = Q(window_photos__captured_at__lt=recent_start)
 
@@ -119,9 +124,10 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
             flagged=burnout_flag_open_exists(user_ref="patient_id"),
         )
         .annotate(
-            recent_total=Count(pa, filter=recent),
+            recent_total=Count(pa, filter=recent & counted),
+            recent_unsure=Count(pa, filter=recent & unsure_q(prefix="window_photos__")),
             recent_negative=Count(pa, filter=recent & negative),
-            previous_total=Count(pa, filter=previous),
+            previous_total=Count(pa, filter=previous & counted),
             previous_negative=Count(pa, filter=previous & negative),
         )
         .annotate(
@@ -146,7 +152,7 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
     links = links.order_by(*orderings.get(sort, orderings["flag"]))
     # Plain values, not model instances: with hundreds of patients building objects costs more than the query.
     fields = ("pk", "patient_id", "display_name", "last_assessment_at", "recent_total", "recent_share")
-    fields += ("previous_share", "share_change", "flagged", "latest_cbi")
+    fields += ("previous_share", "share_change", "flagged", "latest_cbi", "recent_unsure")
     values = list(links.values(*fields))
     rules = _open_flag_rules([row["patient_id"] for row in values if row["flagged"]])
     return [
@@ -163,6 +169,7 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
             recency=_recency(row["last_assessment_at"], now),
             latest_cbi=row["latest_cbi"],
             flag_rules=tuple(rules.get(row["patient_id"], ())),
+            recent_unsure=row["recent_unsure"],
         )
         for row in values
     ]

@@ -24,6 +24,7 @@ from accounts.channels import channel_for_source
 from accounts.models import ConsentKind
 from accounts.selectors import consent_is_active
 from accounts.services import consent_require
+from emotions.confidence import confidence_of
 from emotions.models import ERROR_MESSAGES, PhotoAssessment
 from emotions.photos import ValidatedPhoto
 from emotions.services.burnout import burnout_flag_evaluate_soon
@@ -305,11 +306,14 @@ def _assessment_store_analysis(assessment: PhotoAssessment, analysis: FaceAnalys
             else PhotoAssessment.ErrorCode.NO_FACE
         )
         assessment.status = PhotoAssessment.Status.NO_FACE
+        assessment.confidence = None
         assessment.error_code = code
         assessment.error = _message_for(assessment, code)
         return
     assessment.status = PhotoAssessment.Status.DONE
     assessment.probabilities = {name: float(value) for name, value in analysis.probabilities.items()}
+    # From the stored probabilities, by the one function the back-fill (migration 0010) also uses.
+    assessment.confidence = confidence_of(assessment.probabilities)
     assessment.label = analysis.label
     assessment.valence = analysis.valence or ""
     # Rounding in the model can push a sum of probabilities a hair past 1.

@@ -60,7 +60,11 @@ def on_stats(session: BotSession, message: Message, argument: str) -> None:
     lines = []
     for days in (7, 30):
         summary = assessment_period_summary(user=account.user, days=days)
-        lines.append(stats_period_text(days=days, done=summary.done, negative_share=summary.negative_share))
+        lines.append(
+            stats_period_text(
+                days=days, done=summary.counted, negative_share=summary.negative_share, unsure=summary.unsure
+            )
+        )
     baseline, comparisons = baseline_comparisons(user=account.user)
     lines += stats_baseline_lines(baseline, comparisons)
     lines.append(dashboard_link_text())

@@ -20,7 +20,14 @@ from emotions.guidance import (
     cbi_guidance,
     cbi_guidance_paragraphs,
 )
-from emotions.models import CBI_ITEM_KEYS, CBI_ITEMS, AssessmentFeedback, PhotoAssessment, QuestionnaireResponse
+from emotions.models import (
+    CBI_ITEM_KEYS,
+    CBI_ITEMS,
+    UNSURE_NOT_COUNTED,
+    AssessmentFeedback,
+    PhotoAssessment,
+    QuestionnaireResponse,
+)
 from emotions.selectors import Baseline, BaselineComparison, questionnaire_cbi_due, questionnaire_cbi_latest
 
 
@@ -118,13 +125,24 @@ def linked_text(user: User) -> str:
     }
 
 
-def stats_period_text(*, days: int, done: int, negative_share: float | None) -> str:
-    if negative_share is None:
-        return _("Last %(days)s days: no analysed photos.") % {"days": days}
-    return _("Last %(days)s days: %(done)s photos, %(percent)s%% with a negative emotion.") % {
-        "days": days,
-        "done": done,
-        "percent": round(negative_share * 100),
+def stats_period_text(*, days: int, done: int, negative_share: float | None, unsure: int = 0) -> str:
+    """`done`: the counted readings the share is over; `unsure`: those left out of it."""
+    if negative_share is None and unsure:
+        text = _("Last %(days)s days: no reading sure enough to count.") % {"days": days}
+    elif negative_share is None:
+        text = _("Last %(days)s days: no analysed photos.") % {"days": days}
+    else:
+        text = _("Last %(days)s days: %(done)s photos, %(percent)s%% with a negative emotion.") % {
+            "days": days,
+            "done": done,
+            "percent": round(negative_share * 100),
+        }
+    return f"{text} {unsure_left_out_text(unsure)}" if unsure else text
+
+
+def unsure_left_out_text(unsure: int) -> str:
+    return ngettext("%(count)s unsure reading not counted.", "%(count)s unsure readings not counted.", unsure) % {
+        "count": unsure
     }
 
 
@@ -189,16 +207,34 @@ def assessment_result_text(assessment: PhotoAssessment) -> str:
     if assessment.status != PhotoAssessment.Status.DONE:
         return assessment.user_message()
     lines = [_("Your emotion: %(emotion)s") % {"emotion": assessment.label_display}]
+    if assessment.confidence_level is not None:
+        lines.append(confidence_text(assessment))
     if (assessment.faces_found or 0) > 1:
         lines.append(_("I found several faces and used the largest one."))
     mix = ", ".join(f"{name} {percent}%" for _key, name, _p, percent in assessment.probability_rows() if percent >= 1)
     lines.append(_("Mix: %(mix)s") % {"mix": mix})
     lines.append(_("Valence: %(valence)s") % {"valence": assessment.get_valence_display()})
     if assessment.negativity_percent is not None:
-        lines.append(_("Negative emotions: %(percent)s%%") % {"percent": assessment.negativity_percent})
+        lines.append(negative_tone_text(assessment.negativity_percent))
     lines.append(mood_question_text())
     lines.append(_("Was this reading right?"))
     return "\n".join(lines)
+
+
+def confidence_text(assessment: PhotoAssessment) -> str:
+    """The reading's confidence in words and percent; an unsure one says it is not counted."""
+    text = _("How sure: %(level)s (%(percent)s%%)") % {
+        "level": assessment.confidence_level_display,
+        "percent": assessment.confidence_percent,
+    }
+    if assessment.is_unsure:
+        text += "\n" + str(UNSURE_NOT_COUNTED)
+    return text
+
+
+def negative_tone_text(percent: int) -> str:
+    # "Negative tone", not "negative": that word is kept for the share of readings whose top emotion is negative.
+    return _("Negative tone of this photo: %(percent)s%%") % {"percent": percent}
 
 
 def mood_question_text() -> str:

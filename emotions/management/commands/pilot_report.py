@@ -157,6 +157,11 @@ def render_md(report: dict[str, Any]) -> str:
         "",
         f"{no_face['no_face']} of {no_face['finished']} analysed photos: share {_num(no_face['share'])}.",
         "",
+        "## Unsure readings (not counted in the pairs above)",
+        "",
+        f"{report['unsure']['unsure']} of {report['unsure']['done']} readings with a face: "
+        f"share {_num(report['unsure']['share'])}.",
+        "",
         *_feedback_md(report["feedback"]),
     ]
     return "\n".join(lines)
