@@ -24,6 +24,7 @@ from accounts.channels import channel_for_source
 from accounts.models import ConsentKind
 from accounts.selectors import consent_is_active
 from accounts.services import consent_require
+from burnout_site.storage import storage_save
 from emotions.models import ERROR_MESSAGES, PhotoAssessment
 from emotions.photos import ValidatedPhoto
 from emotions.services.retention import _each_locked, _photo_forget, _photo_release, _stored_bytes
@@ -82,7 +83,8 @@ def assessment_create(
     )
     # Validate before the file is written, so a refused row leaves nothing on disk.
     assessment.full_clean()
-    assessment.photo.save(f"upload.{photo.extension}", ContentFile(photo.content), save=False)
+    # A store that is down (S3 outage, full disk) refuses here, before any row exists: StorageUnavailable (503).
+    storage_save(assessment.photo, f"upload.{photo.extension}", ContentFile(photo.content))
     try:
         # A savepoint: two handlers of one message racing past the look-up above meet at the
         # unique (source, source_key) constraint, and the loser returns the winner's row.
@@ -272,12 +274,16 @@ def _run_model(photo_name: str) -> FaceAnalysis | _Failure:
         return _Failure(PhotoAssessment.ErrorCode.MODEL_UNAVAILABLE, repr(exc))
     storage = PhotoAssessment._meta.get_field("photo").storage
     try:
+        # Through the storage API (a local file or an S3 object alike). Any other error of the store (an S3
+        # outage) propagates: the task fails, the row stays pending with this attempt counted, and the sweep
+        # queues it again once the store is back (assessment_requeue_stalled), ANALYSIS_MAX_ATTEMPTS at most.
         encoded = _stored_bytes(storage, photo_name)
+    except FileNotFoundError as exc:
+        return _Failure(PhotoAssessment.ErrorCode.PHOTO_MISSING, repr(exc))
+    try:
         # From the encoded bytes: the predictor decodes the JPEG at a reduced scale,
         # several times cheaper than a full decode; boxes come back in full-size pixels.
         return predictor.analyze_file(encoded)
-    except FileNotFoundError as exc:
-        return _Failure(PhotoAssessment.ErrorCode.PHOTO_MISSING, repr(exc))
     except Exception as exc:
         logger.exception("analysis of %s failed", photo_name)
         return _Failure(PhotoAssessment.ErrorCode.ANALYSIS_ERROR, repr(exc))
