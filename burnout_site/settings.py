@@ -297,10 +297,21 @@ ANALYSIS_REQUEUE_AFTER_SECONDS = env_int("ANALYSIS_REQUEUE_AFTER_SECONDS", env_i
 # is failed and the person told: a photo that crashes every worker must not be retried for ever.
 ANALYSIS_MAX_ATTEMPTS = env_int("ANALYSIS_MAX_ATTEMPTS", 3)
 
+# --- health (GET /health/, burnout_site/health.py) ------------------------------------------------
+
+# Past these /health/ answers 503 naming the check: no worker heartbeat with the model loaded for this long
+# (workers beat every minute), the oldest pending analysis waiting this long, a repeating schedule overdue by this
+# much (the scheduler is not running).
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 180)
+HEALTH_PENDING_MAX_AGE_SECONDS = env_int("HEALTH_PENDING_MAX_AGE_SECONDS", 600)
+HEALTH_SCHEDULER_MAX_LATE_SECONDS = env_int("HEALTH_SCHEDULER_MAX_LATE_SECONDS", 180)
+
 # --- security -----------------------------------------------------------------
 
 HTTPS = env_bool("HTTPS", False)  # behind TLS in production: turns every flag below on
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# A load balancer's health probe often speaks plain HTTP to the web process: answer it rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)

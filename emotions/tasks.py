@@ -7,6 +7,7 @@ schedules (emotions/migrations/0002_schedules.py); renaming a function breaks th
 from __future__ import annotations
 
 from emotions import services
+from emotions.heartbeat import worker_heartbeat_record
 from emotions.models import PhotoAssessment
 
 
@@ -36,3 +37,9 @@ def fail_stale_assessments() -> int:
 def evaluate_burnout_flags() -> int:
     """Daily: raise or clear everyone's burnout flags; returns how many flags were raised."""
     return services.burnout_flags_evaluate_all()
+
+
+def worker_heartbeat() -> str:
+    """Every minute: load the model in this worker and record it for /health/ (emotions/heartbeat.py)."""
+    beat = worker_heartbeat_record()
+    return beat.model_version or beat.model_error
