@@ -1,5 +1,6 @@
 """The Bot API failing with 500, then flood control (429 with retry_after): the result reply goes out exactly
-once, no sooner than Telegram asked, and the stored assessment is never touched.
+once, no sooner than Telegram asked, and the stored assessment is never touched. And the photo store down
+while a photo comes in through the bot: the person is told, nothing is stored.
 
 The acknowledgement failing with 500 and the result's 500 back-off are in test_conversation.py; this adds the
 429 that follows, and how long the product waits for it.
@@ -13,7 +14,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
 
+from burnout_site.object_storage import s3_storage
+from burnout_site.seaweedfs import free_port
 from emotions.models import PhotoAssessment
 from telegram_bridge import tasks
 from telegram_bridge.models import TelegramAccount
@@ -67,3 +71,44 @@ def test_a_500_then_a_429_retry_after_sends_the_result_once_after_the_wait(
     assessment.refresh_from_db()
     assert assessment.notified_at is not None and assessment.notify_attempts == 3
     assert (assessment.status, assessment.label, assessment.probabilities) == stored
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "We cannot store your file right now. Nothing was saved: please try again later."),
+        ("ru", "Сейчас мы не можем сохранить ваш файл. Ничего не сохранено: попробуйте ещё раз позже."),
+    ],
+    ids=["en", "ru"],
+)
+def test_a_photo_while_the_store_is_down_gets_a_try_later_reply_and_stores_nothing(
+    telegram_api: FakeTelegramAPI,
+    post_update: Callable,
+    linked: TelegramAccount,
+    settings: SettingsWrapper,
+    language: str,
+    expected: str,
+) -> None:
+    linked.language = language
+    linked.save()
+    # The bucket's address answers nothing: what a web process meets while the store is down.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            endpoint_url=f"http://127.0.0.1:{free_port()}",
+            bucket="photos",
+            access_key="key",
+            secret_key="secret",
+            region="us-east-1",
+            addressing_style="path",
+            timeout_seconds=1,
+        ),
+    }
+    content = images.face_jpeg()
+    file_id = telegram_api.add_file("photos/store-down.jpg", content)
+
+    response = post_update(photo_update(file_id, len(content), language=language))
+
+    assert response.status_code == 200
+    assert telegram_api.sent_texts()[-1] == expected
+    assert not PhotoAssessment.objects.exists()
