@@ -37,7 +37,7 @@ from tests.e2e.live import Processes, free_port, multipart, post, wait_for_http
 from tests.emotions import images
 from tests.fakes.telegram_api import FakeTelegramAPI
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 
 API_PHOTOS = 15
 TELEGRAM_PHOTOS = 5
