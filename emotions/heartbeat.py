@@ -9,6 +9,7 @@ the database table), which every web process and worker reads.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 HEARTBEATS_KEY = "worker-heartbeats"
 # Records of processes silent for this long are dropped: a restarted worker has a new pid.
@@ -30,6 +33,24 @@ class Heartbeat:
     at: datetime
     model_version: str  # empty when the model could not be loaded
     model_error: str  # the error's class name when it could not
+
+
+# A busy worker also beats after its analyses, at most this often, so that every process at work is counted
+# (the scheduled beat reaches one process a minute).
+BEAT_EVERY = timedelta(seconds=60)
+_last_beat: datetime | None = None
+
+
+def worker_heartbeat_after_analysis(*, now: datetime | None = None) -> None:
+    """Called by the worker after it ran the model: a beat, unless this process beat less than a minute ago."""
+    now = now or timezone.now()
+    if _last_beat is not None and now - _last_beat < BEAT_EVERY:
+        return
+    try:
+        worker_heartbeat_record(now=now)
+    except Exception:
+        # The beat is for monitoring only: a cache outage must not fail the analysis that was just stored.
+        logger.warning("could not record the worker heartbeat", exc_info=True)
 
 
 def worker_heartbeat_record(*, now: datetime | None = None) -> Heartbeat:
@@ -60,6 +81,8 @@ def worker_heartbeat_record(*, now: datetime | None = None) -> Heartbeat:
         "model_error": beat.model_error,
     }
     cache.set(HEARTBEATS_KEY, records, timeout=int(FORGET_AFTER.total_seconds()))
+    global _last_beat  # one process's own memory of its last beat
+    _last_beat = now
     return beat
 
 

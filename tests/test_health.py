@@ -7,6 +7,7 @@ heartbeat grown old (time-machine), an analysis waiting too long, a schedule ove
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from burnout_site.object_storage import s3_storage
 from burnout_site.seaweedfs import free_port
 from emotions.heartbeat import worker_heartbeat_record
 from emotions.models import PhotoAssessment
+from tests.emotions import images
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +188,24 @@ def test_health_checks_do_not_leave_messages_in_the_broker(healthy: None, client
     client.get(HEALTH)
 
     assert not OrmQ.objects.filter(key="burnout-health").exists()
+
+
+def test_a_worker_that_analysed_a_photo_reports_its_model(
+    client: Client,
+    user: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable,
+) -> None:
+    from emotions import heartbeat
+    from emotions.photos import photo_validate
+    from emotions.services import assessment_create
+
+    Schedule.objects.update(next_run=timezone.now() + timedelta(seconds=30))
+    monkeypatch.setattr(heartbeat, "_last_beat", None)  # this test process has not beaten yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_create(user=user, photo=photo_validate(data=images.face_jpeg()))
+
+    status, body = _get(client)
+
+    assert status == 200, body
+    assert body["checks"]["model"]["workers_with_model"] == 1

@@ -25,6 +25,7 @@ from accounts.models import ConsentKind
 from accounts.selectors import consent_is_active
 from accounts.services import consent_require
 from burnout_site.storage import storage_save
+from emotions.heartbeat import worker_heartbeat_after_analysis
 from emotions.models import ERROR_MESSAGES, PhotoAssessment
 from emotions.photos import ValidatedPhoto
 from emotions.services.retention import _each_locked, _photo_forget, _photo_release, _stored_bytes
@@ -156,6 +157,8 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
     # The model runs outside any transaction: loading it can take seconds the first
     # time, and on SQLite an open write transaction would block every upload meanwhile.
     outcome = _run_model(photo_name)
+    if not isinstance(outcome, _Failure):
+        worker_heartbeat_after_analysis()  # for /health/: this process has the model loaded (once a minute at most)
 
     with transaction.atomic():
         assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
