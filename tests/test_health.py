@@ -209,3 +209,33 @@ def test_a_worker_that_analysed_a_photo_reports_its_model(
 
     assert status == 200, body
     assert body["checks"]["model"]["workers_with_model"] == 1
+
+
+def test_a_database_nobody_answers_on_is_a_503_naming_it() -> None:
+    """In a process of its own whose DATABASE_URL points at a port nobody listens on (settings are read once)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    probe = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client(HTTP_HOST='localhost').get('/health/'); print(r.status_code, r.content.decode())"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "ENV_FILE": os.devnull,
+        "DJANGO_SETTINGS_MODULE": "burnout_site.test_settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/burnout",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert done.returncode == 0, done.stderr
+    status, _sep, content = done.stdout.strip().splitlines()[-1].partition(" ")
+    body = json.loads(content)
+    assert status == "503"
+    assert "database" in body["failed"]
+    assert body["checks"]["database"]["error"] == "OperationalError"
