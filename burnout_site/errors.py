@@ -76,6 +76,7 @@ REFUSALS: dict[str, RefusalKind] = {
     "locked_out": RefusalKind(429),
     # 503: nothing can be accepted yet
     "consent_unavailable": RefusalKind(503),
+    "storage_unavailable": RefusalKind(503),  # the file store is down (burnout_site/storage.py)
 }
 
 

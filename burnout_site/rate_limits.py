@@ -15,12 +15,13 @@ there two requests at the same instant may both count as one (a single-machine i
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.throttling import ScopedRateThrottle
@@ -29,6 +30,8 @@ from burnout_site.env import rate_parse
 from burnout_site.errors import Refusal
 
 CACHE_ALIAS = "shared"
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Refusal):
@@ -75,6 +78,24 @@ class RateLimit:
         window = int(now // period)
         elapsed = now - window * period
         key = self._key(user_id, window)
+        try:
+            used, previous = self._count(cache, key, self._key(user_id, window - 1), window, period, now)
+        except Exception:
+            # The shared cache (Redis) is unreachable, e.g. restarting: let the attempt through uncounted rather
+            # than refuse a photo with a server error. The limit guards capacity; a minute without it costs little.
+            logger.warning("rate limit %s not counted: the shared cache is unreachable", self.name, exc_info=True)
+            return
+        weight = 1 - elapsed / period
+        if previous * weight + used <= count:
+            return
+        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+            cache.decr(key)
+        wait = _wait(count, period, used, previous, elapsed)
+        raise RateLimited(f"{message} {_try_again_text(wait)}", retry_after=wait)
+
+    @staticmethod
+    def _count(cache: BaseCache, key: str, previous_key: str, window: int, period: int, now: float) -> tuple[int, int]:
+        """Count this attempt in the window's counter: (this window's count, the previous window's count)."""
         # Kept until the end of the next period, when it is that period's "last period".
         keep_for = math.ceil((window + 2) * period - now)
         cache.add(key, 0, timeout=keep_for)
@@ -85,14 +106,7 @@ class RateLimit:
             used = 1
         # The database cache's incr writes the default expiry: put ours back (Redis keeps it anyway).
         cache.touch(key, keep_for)
-        previous = int(cache.get(self._key(user_id, window - 1)) or 0)
-        weight = 1 - elapsed / period
-        if previous * weight + used <= count:
-            return
-        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
-            cache.decr(key)
-        wait = _wait(count, period, used, previous, elapsed)
-        raise RateLimited(f"{message} {_try_again_text(wait)}", retry_after=wait)
+        return used, int(cache.get(previous_key) or 0)
 
     def forget(self, *, user_id: int) -> None:
         """Remove this person's counters (erasure): every window whose key may still be in the cache."""

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from burnout_site.env import env_bool, env_int, env_list, env_rate, env_str, load_dotenv
+from burnout_site.object_storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "emotions",
     "telegram_bridge",
+    "burnout_site.apps.SiteConfig",  # operations commands (storage_prepare, run_local_s3), health heartbeat
 ]
 
 MIDDLEWARE = [
@@ -226,6 +228,44 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Where raw photos and data-export archives live: "local" (MEDIA_ROOT, one machine) or "s3" (an S3-compatible
+# bucket, so that web and workers on several machines share nothing but PostgreSQL, Redis and the bucket).
+# `manage.py storage_prepare` creates the bucket if it is missing (docs/OPERATIONS.md).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local").strip().lower()
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
+S3_REGION = env_str("S3_REGION", "us-east-1")
+# "path" (http://host/bucket/key) works with every S3-compatible server on any host name; "virtual" for stores
+# that want bucket.host.
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path")
+# Seconds to connect to, and then to wait on, the store: an upload while it is down answers 503 in seconds
+# instead of holding a web process for boto's default minute.
+S3_TIMEOUT_SECONDS = env_int("S3_TIMEOUT_SECONDS", 5)
+if MEDIA_STORAGE == "s3":
+    _s3_missing = [
+        name
+        for name, value in {
+            "S3_BUCKET": S3_BUCKET,
+            "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+            "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY,
+        }.items()
+        if not value
+    ]
+    if _s3_missing:
+        raise ImproperlyConfigured(f"MEDIA_STORAGE=s3 needs {', '.join(_s3_missing)}.")
+    STORAGES["default"] = s3_storage(
+        endpoint_url=S3_ENDPOINT_URL,
+        bucket=S3_BUCKET,
+        access_key=S3_ACCESS_KEY_ID,
+        secret_key=S3_SECRET_ACCESS_KEY,
+        region=S3_REGION,
+        addressing_style=S3_ADDRESSING_STYLE,
+        timeout_seconds=S3_TIMEOUT_SECONDS,
+    )
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, got {MEDIA_STORAGE!r}")
 
 # --- uploads and the emotion model ----------------------------------------------
 
@@ -257,10 +297,21 @@ ANALYSIS_REQUEUE_AFTER_SECONDS = env_int("ANALYSIS_REQUEUE_AFTER_SECONDS", env_i
 # is failed and the person told: a photo that crashes every worker must not be retried for ever.
 ANALYSIS_MAX_ATTEMPTS = env_int("ANALYSIS_MAX_ATTEMPTS", 3)
 
+# --- health (GET /health/, burnout_site/health.py) ------------------------------------------------
+
+# Past these /health/ answers 503 naming the check: no worker heartbeat with the model loaded for this long
+# (workers beat every minute), the oldest pending analysis waiting this long, a repeating schedule overdue by this
+# much (the scheduler is not running).
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 180)
+HEALTH_PENDING_MAX_AGE_SECONDS = env_int("HEALTH_PENDING_MAX_AGE_SECONDS", 600)
+HEALTH_SCHEDULER_MAX_LATE_SECONDS = env_int("HEALTH_SCHEDULER_MAX_LATE_SECONDS", 180)
+
 # --- security -----------------------------------------------------------------
 
 HTTPS = env_bool("HTTPS", False)  # behind TLS in production: turns every flag below on
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# A load balancer's health probe often speaks plain HTTP to the web process: answer it rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from emotions import services
+from emotions.heartbeat import worker_heartbeat_record
 from emotions.models import PhotoAssessment
 
 
@@ -45,3 +46,9 @@ def evaluate_person_burnout_flags(user_id: int) -> int | None:
     if user is None:
         return None  # erased since: nothing to evaluate
     return len(services.burnout_flag_evaluate(user=user))
+
+
+def worker_heartbeat() -> str:
+    """Every minute: load the model in this worker and record it for /health/ (emotions/heartbeat.py)."""
+    beat = worker_heartbeat_record()
+    return beat.model_version or beat.model_error

@@ -33,6 +33,7 @@ from accounts.services import (
 )
 from accounts.views.common import refusal_page
 from burnout_site.rate_limits import RateLimited, photo_upload_take
+from burnout_site.storage import StorageUnavailable
 from emotions import selectors
 from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
 from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
@@ -98,6 +99,10 @@ def upload(request: HttpRequest) -> HttpResponse:
                 )
             except ConsentRequired as refusal:
                 return _consent_refused(request, refusal)
+            except StorageUnavailable as exc:
+                # The form again with the reason (503): nothing was stored, the person can simply send it again.
+                context = {"form": PhotoUploadForm(), "refusal": exc.message}
+                return render(request, "emotions/upload.html", context, status=exc.status)
             return redirect("emotions:assessment_detail", pk=assessment.pk)
         # 400 and the form again: a rejected photo is the person's input, never a server error.
         return render(request, "emotions/upload.html", {"form": form}, status=400)

@@ -157,7 +157,8 @@ class PhotoUploadApi(ApiView):
                 ),
                 403: "`consent_required`: accept the processing consent first (`document` is its id).",
                 413: "`too_large`: the request body itself is over the server's limit.",
-                503: "`consent_unavailable`: no processing consent document is published yet.",
+                503: "`consent_unavailable`: no processing consent document is published yet; "
+                "`storage_unavailable`: the photo store is down, nothing was stored (send it again later).",
             },
         ),
         summary="Send a face photo",

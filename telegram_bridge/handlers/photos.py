@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 
 from accounts.services import ConsentRequired
 from burnout_site.rate_limits import RateLimited, photo_upload_take
+from burnout_site.storage import StorageUnavailable
 from emotions.models import PhotoAssessment
 from emotions.services import (
     PhotoRejected,
@@ -105,6 +106,10 @@ def on_image(session: BotSession, message: Message, file_id: str) -> None:
         return
     except ConsentRequired as exc:
         send(session, chat_id, consent_required_text(exc))
+        return
+    except StorageUnavailable as exc:
+        # Nothing stored: the person sends it again later (the update itself is settled, not retried for ever).
+        send(session, chat_id, exc.message)
         return
     session.try_call(session.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING))
     send(session, chat_id, photo_received_text())

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from emotions.models import CBI_ITEM_KEYS
-from tests.e2e.conftest import Processes, free_port, http_post, wait_for_http
+from tests.e2e.live import Processes, free_port, post, wait_for_http
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +49,7 @@ print("TOKEN=" + token)
 
 def _answer(base_url: str, token: str, answer: str) -> int:
     body = json.dumps({"answers": dict.fromkeys(CBI_ITEM_KEYS, answer)}).encode()
-    return http_post(
+    return post(
         base_url + "/api/v1/questionnaires/cbi/",
         body=body,
         headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},

@@ -1,8 +1,4 @@
-"""What the end-to-end tests share: the product's own processes (web server, qcluster) started for one test.
-
-Each process runs `manage.py` with the test's environment, in a session of its own so that a signal reaches the
-qcluster's forked workers too; its output goes to a log file the test can wait on and print.
-"""
+"""Helpers for the tests that run the product's real processes (web server, qcluster) on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -13,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -90,10 +87,23 @@ class Processes:
         return "\n".join(parts)
 
 
-def http_post(url: str, *, body: bytes, headers: dict[str, str]) -> int:
+def post(url: str, *, body: bytes, headers: dict[str, str]) -> int:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status
+
+
+def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            f"Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 def wait_for_http(url: str, timeout: float = 60) -> None:
