@@ -31,6 +31,7 @@ REFUSALS: dict[str, RefusalKind] = {
     "not_connected": RefusalKind(400),
     "already_saved": RefusalKind(400),
     "already_confirmed": RefusalKind(400),
+    "reset_link_invalid": RefusalKind(400),
     # photo rejections (emotions/photos.py)
     "empty": RefusalKind(400),
     "too_large": RefusalKind(400),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import translation
 
@@ -139,3 +142,18 @@ def log_console() -> Iterator[io.StringIO]:
     previous = handler.setStream(stream)
     yield stream
     handler.setStream(previous)
+
+
+@pytest.fixture
+def reset_link_in(django_capture_on_commit_callbacks: Callable[..., Any]) -> Callable[..., str]:
+    """The reset path (`/accounts/reset/<uid>/<token>/`) of the last e-mail sent, after running the request
+    `send()` with its on-commit callbacks (the task that sends the e-mail runs synchronously in tests)."""
+
+    def run(send: Callable[[], Any]) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            send()
+        match = re.search(r"https?://[^/\s]+(/accounts/reset/[^/\s]+/[^/\s]+/)", mail.outbox[-1].body)
+        assert match, mail.outbox[-1].body
+        return match.group(1)
+
+    return run

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,7 +39,19 @@ def lockout_response(
 ) -> HttpResponse:
     """What django-axes answers once a username and address are locked out: 429, the API's error shape or a page."""
     message = lockout_message()
+    way_out = _("Forgot your password? Resetting it lifts the pause at once.")
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429)
-    context = {"title": _("Log-in paused"), "message": message}
+        error = {
+            "code": "locked_out",
+            "message": f"{message} {way_out}",
+            "fields": {},
+            "password_reset": reverse("api:password_reset"),
+        }
+        return JsonResponse({"error": error}, status=429)
+    context = {
+        "title": _("Log-in paused"),
+        "message": f"{message} {way_out}",
+        "link_url": reverse("accounts:password_reset"),
+        "link_text": _("Reset your password"),
+    }
     return render(request, "accounts/message.html", context, status=429)
