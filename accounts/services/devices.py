@@ -44,14 +44,15 @@ _APPS = (
 
 
 def device_name_from_user_agent(user_agent: str) -> str:
-    """A short name a person recognises ("Firefox · Android"), or the User-Agent's first word (an app's
-    "BurnoutApp/1.2", "okhttp/4.12"), or "" when there is nothing to go on."""
+    """A short name a person recognises: browser and system ("Firefox · Android"), or an app's own first word
+    ("BurnoutApp/1.2 · Android", "okhttp/4.12.0"); "" when there is nothing to go on."""
     system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
     app = next((name for marker, name in _APPS if marker in user_agent), "")
-    if app and system:
-        return f"{app} · {system}"
-    first_word = re.split(r"[\s(;]", user_agent.strip(), maxsplit=1)[0]
-    return (app or system or first_word)[:DEVICE_NAME_MAX_LENGTH]
+    if not app:
+        first_word = re.split(r"[\s(;]", user_agent.strip(), maxsplit=1)[0]
+        # Every browser starts with "Mozilla/5.0": that names nothing.
+        app = "" if first_word.startswith("Mozilla/") else first_word
+    return " · ".join(part for part in (app, system) if part)[:DEVICE_NAME_MAX_LENGTH]
 
 
 def token_device_ensure(*, token: AuthToken) -> TokenDevice:
