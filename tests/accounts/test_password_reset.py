@@ -109,6 +109,7 @@ def test_a_link_works_once(client: Client, user: User, reset_link_in) -> None:
     again = Client().get(path, follow=True)
 
     assert again.status_code == 400
+    assert "<h1>This link does not work</h1>" in again.content.decode()
     assert INVALID_LINK in again.content.decode()
     assert f'href="{RESET}"' in again.content.decode()
 
