@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import smtplib
 from collections.abc import Callable
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -208,5 +210,34 @@ def test_change_refuses_a_weak_password(patient_api: APIClient, user: User, pass
     assert patient_api.get("/api/v1/me/").status_code == 200
 
 
+def test_change_names_missing_fields_and_changes_nothing(patient_api: APIClient, user: User, password: str) -> None:
+    error = assert_error(patient_api.post(CHANGE, {}, format="json"), 400, "invalid")
+    assert error["fields"] == {
+        "old_password": ["This field is required."],
+        "new_password": ["This field is required."],
+    }
+    user.refresh_from_db()
+    assert user.check_password(password)
+
+
+def test_a_mail_server_failure_is_logged_without_the_address(
+    api: APIClient, user: User, settings, caplog: pytest.LogCaptureFixture, django_capture_on_commit_callbacks
+) -> None:
+    settings.EMAIL_BACKEND = "tests.api.test_password_api.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(RESET, {"email": user.email}, format="json")
+    assert response.status_code == 202  # the person is told the same; the failure is ours to see
+    assert f"could not send the password_reset e-mail to account {user.pk}: SMTPRecipientsRefused" in caplog.text
+    assert user.email not in caplog.text
+
+
 def test_change_needs_a_sign_in(api: APIClient) -> None:
     assert_error(api.post(CHANGE, {"old_password": "a", "new_password": "b"}, format="json"), 401, "not_authenticated")
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses the recipient, quoting the address as real ones do."""
+
+    def send_messages(self, email_messages: list) -> int:
+        recipient = email_messages[0].to[0]
+        raise smtplib.SMTPRecipientsRefused({recipient: (550, f"<{recipient}>: Recipient address rejected".encode())})
