@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import TokenDevice, User
 from accounts.services.devices import token_device_create
+from accounts.services.export import _export_sections
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,13 @@ def test_someone_elses_device_is_a_404_with_a_message(client_logged_in: Client) 
 def test_revoke_is_post_only_and_the_page_needs_a_sign_in(client: Client, client_logged_in: Client) -> None:
     assert client_logged_in.get(reverse("accounts:device_revoke", args=[1])).status_code == 405
     assert client.get(DEVICES)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_data_export_lists_the_devices_without_their_tokens(user: User) -> None:
+    _instance, token = token_device_create(user=user, device_name="Anna's phone")
+    token_device_create(user=UserFactory(), device_name="not hers")
+
+    [row] = _export_sections(user)["devices"]
+
+    assert row["device_name"] == "Anna's phone" and set(row) == {"device_name", "signed_in", "last_used", "expiry"}
+    assert token not in str(row)
