@@ -7,8 +7,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -218,3 +220,13 @@ def test_the_pages_are_in_russian(client: Client) -> None:
     assert "Сброс пароля" in page and "Отправить ссылку" in page  # noqa: RUF001
     login = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Забыли пароль?" in login
+
+
+def test_the_counters_hold_no_address_in_the_clear(client: Client, user: User) -> None:
+    client.post(RESET, {"email": user.email}, REMOTE_ADDR="203.0.113.7")
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {settings.SHARED_CACHE_TABLE}")  # the table named by a setting
+        keys = [row[0] for row in cursor.fetchall()]
+    assert any("password_reset_email" in key for key in keys) and any("password_reset_ip" in key for key in keys)
+    assert not [key for key in keys if user.email in key or "203.0.113.7" in key]
