@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from .models import PsychologistProfile, User
+from .channels import alert_channel_choices
+from .models import User
 from .selectors import user_email_taken
 from .services import EMAIL_TAKEN_MESSAGE
 from .validators import LANGUAGE_INVALID_MESSAGE, TIMEZONE_INVALID_MESSAGE, timezone_names
@@ -105,7 +106,8 @@ class PsychologistProfileForm(forms.Form):
 class AlertChannelForm(forms.Form):
     alert_channel = forms.ChoiceField(
         label=_("Send me burnout alerts by"),
-        choices=PsychologistProfile.AlertChannel.choices,
+        # Read from the channel registry each time the form is built.
+        choices=alert_channel_choices,
         widget=forms.RadioSelect,
     )
 

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .channels import ALERT_BY_EMAIL, alert_channel_choices
+
 
 class User(AbstractUser):
     """A person using the product: a patient tracking their state, or a psychologist."""
@@ -162,10 +164,6 @@ def psychologist_code_generate() -> str:
 
 
 class PsychologistProfile(models.Model):
-    class AlertChannel(models.TextChoices):
-        EMAIL = "email", _("E-mail")
-        TELEGRAM = "telegram", _("Telegram")
-
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -186,10 +184,11 @@ class PsychologistProfile(models.Model):
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    # Where burnout alerts go. Telegram needs a linked Telegram account; without one the alert goes
-    # by e-mail, so a chosen but unusable channel never silences an alert (docs/burnout-flags.md).
+    # Where burnout alerts go: e-mail or a channel an app registered (accounts/channels.py; the choices are read
+    # from the registry when validated). A channel not connected, or gone, means e-mail, so a chosen but
+    # unusable channel never silences an alert (docs/burnout-flags.md).
     alert_channel = models.CharField(
-        _("burnout alerts by"), max_length=16, choices=AlertChannel.choices, default=AlertChannel.EMAIL
+        _("burnout alerts by"), max_length=16, choices=alert_channel_choices, default=ALERT_BY_EMAIL
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -47,6 +47,7 @@ v1 = [
     path("dynamics/", emotion_apis.DynamicsApi.as_view(), name="dynamics"),
     path("self-reports/", emotion_apis.SelfReportApi.as_view(), name="self_reports"),
     path("questionnaires/cbi/", emotion_apis.CbiApi.as_view(), name="questionnaire_cbi"),
+    path("flags/", emotion_apis.FlagListApi.as_view(), name="flag_list"),
     path("patients/", emotion_apis.PatientListApi.as_view(), name="patient_list"),
     path("patients/<int:patient_id>/dynamics/", emotion_apis.PatientDynamicsApi.as_view(), name="patient_dynamics"),
 ]

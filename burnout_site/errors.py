@@ -2,7 +2,7 @@
 
 Each code declares once, in `REFUSALS`, the HTTP status it answers with (and, where the API names it
 differently, its public code); the API's exception handler (burnout_site/api/exceptions.py) and the web
-helper `refusal_response` (burnout_site/web.py) read this table, so no view chooses a status by hand.
+helpers `refusal_page`/`add_refusal` (accounts/views/common.py) read this table, so no view chooses a status by hand.
 `ValidationError` stays for form and field validation only.
 """
 
@@ -32,6 +32,11 @@ REFUSALS: dict[str, RefusalKind] = {
     "already_saved": RefusalKind(400),
     "already_confirmed": RefusalKind(400),
     "reset_link_invalid": RefusalKind(400),
+    # the device-token request (accounts/apis/auth.py): a missing two-factor code there is input to send again
+    # (400), while `otp_required` proper is a signed-in step still missing (403); docs/api.md lists both
+    "invalid_credentials": RefusalKind(400),
+    "otp_code_missing": RefusalKind(400, api_code="otp_required"),
+    "otp_invalid": RefusalKind(400),
     # photo rejections (emotions/photos.py)
     "empty": RefusalKind(400),
     "too_large": RefusalKind(400),
@@ -67,6 +72,7 @@ REFUSALS: dict[str, RefusalKind] = {
     "not_active": RefusalKind(409),
     # 429
     "throttled": RefusalKind(429),
+    "locked_out": RefusalKind(429),
     # 503: nothing can be accepted yet
     "consent_unavailable": RefusalKind(503),
 }

@@ -341,6 +341,13 @@ CORRELATION_WINDOW_DAYS = env_int("CORRELATION_WINDOW_DAYS", 365)
 # Burnout flags (docs/burnout-flags.md) reuse the PORTAL_WINDOW_DAYS and PORTAL_FLAG_* thresholds above and
 # add one: a CBI personal-burnout score at or above this (0-100) raises the questionnaire flag.
 BURNOUT_FLAG_CBI_SCORE = env_int("BURNOUT_FLAG_CBI_SCORE", 50)
+# The personal baseline (docs/burnout-flags.md): the person's own negative share over the BURNOUT_BASELINE_DAYS
+# before the recent window, once it holds at least this many readings on this many different days...
+BURNOUT_BASELINE_DAYS = env_int("BURNOUT_BASELINE_DAYS", 90)
+BURNOUT_BASELINE_MIN_READINGS = env_int("BURNOUT_BASELINE_MIN_READINGS", 20)
+BURNOUT_BASELINE_MIN_DAYS = env_int("BURNOUT_BASELINE_MIN_DAYS", 7)
+# ...and the "rise against the personal baseline" flag when the recent share is this many points above it.
+BURNOUT_BASELINE_RISE_PERCENT = env_int("BURNOUT_BASELINE_RISE_PERCENT", 20)
 # Psychologists are told of a new flag by e-mail; the console backend prints it (set SMTP in production).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "burnout-detector@localhost")
@@ -376,7 +383,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "emotions.models.PhotoAssessment.Status",
         "CareLinkStatusEnum": "accounts.models.CareLink.Status",
         "ExportStatusEnum": "accounts.models.DataExport.Status",
-        "AlertChannelEnum": "accounts.models.PsychologistProfile.AlertChannel",
+        "AlertChannelEnum": "accounts.channels.alert_channel_choices",
     },
 }
 

@@ -335,6 +335,7 @@ class BurnoutFlag(models.Model):
     class Rule(models.TextChoices):
         NEGATIVE_SHARE = "negative_share", _("Many negative photos")
         RISE = "rise", _("Rise in negative photos")
+        BASELINE_RISE = "baseline_rise", _("Rise against the personal baseline")
         CBI = "cbi", _("High burnout questionnaire score")
 
     user = models.ForeignKey(

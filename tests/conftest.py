@@ -7,6 +7,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -123,6 +124,29 @@ def verified_psychologist(db: None) -> User:
 @pytest.fixture
 def portal_client(verified_psychologist: User) -> Client:
     return two_factor_client_for(verified_psychologist)
+
+
+def photo_history(user: User, *, now: datetime, days_ago: range, per_day: int, negative_per_day: int) -> None:
+    """A generated history of analysed photos: on each day `days_ago` before `now`, `per_day` photos an hour
+    apart (the first an hour before that day's moment), the first `negative_per_day` of them negative."""
+    from emotions.models import PhotoAssessment
+
+    rows = []
+    for day in days_ago:
+        for index in range(per_day):
+            negative = index < negative_per_day
+            rows.append(
+                PhotoAssessment(
+                    user=user,
+                    captured_at=now - timedelta(days=day, hours=index + 1),
+                    status="done",
+                    label="sad" if negative else "happy",
+                    valence="negative" if negative else "positive",
+                    negativity=0.8 if negative else 0.1,
+                    faces_found=1,
+                )
+            )
+    PhotoAssessment.objects.bulk_create(rows)
 
 
 def link_patient(patient: User, psychologist: User) -> CareLink:

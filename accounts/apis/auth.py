@@ -14,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from burnout_site.api.authentication import DeviceTokenAuthentication
-from burnout_site.api.exceptions import ApiError
 from burnout_site.api.schema import responses
 from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
+from burnout_site.errors import Refusal
 
 from ..models import Channel, User
 from ..selectors import otp_device_confirmed
@@ -121,11 +121,7 @@ class TokenApi(ApiView):
         data = serializer.validated_data
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
-            raise ApiError(
-                status_code=400,
-                code="invalid_credentials",
-                message=_("The username or password is not correct."),
-            )
+            raise Refusal("invalid_credentials", _("The username or password is not correct."))
         otp_verified = False
         if user.is_psychologist and otp_device_confirmed(user=user):
             otp_verified = _otp_check(user, data.get("otp_token", ""))
@@ -141,12 +137,12 @@ class TokenApi(ApiView):
 
 
 def _otp_check(user: User, token: str) -> bool:
-    message = _("Type the 6-digit code your authenticator app shows now.")
     if not token.strip():
-        raise ApiError(status_code=400, code="otp_required", message=message, fields={"otp_token": [message]})
+        message = _("Type the 6-digit code your authenticator app shows now.")
+        raise Refusal("otp_code_missing", message, field="otp_token")
+    # A code of the authenticator app or a recovery code (spent, audited and e-mailed by the service).
     if otp_token_match(user=user, token=token) is None:
-        wrong = str(OTP_WRONG_CODE_MESSAGE)
-        raise ApiError(status_code=400, code="otp_invalid", message=wrong, fields={"otp_token": [wrong]})
+        raise Refusal("otp_invalid", str(OTP_WRONG_CODE_MESSAGE), field="otp_token")
     return True
 
 

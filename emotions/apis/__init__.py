@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .assessments import AssessmentDetailApi, AssessmentListApi, PhotoUploadApi
 from .dynamics import DynamicsApi
+from .flags import FlagListApi
 from .patients import PatientDynamicsApi, PatientListApi
 from .self_reports import CbiApi, SelfReportApi
 
@@ -17,6 +18,7 @@ __all__ = [
     "AssessmentListApi",
     "CbiApi",
     "DynamicsApi",
+    "FlagListApi",
     "PatientDynamicsApi",
     "PatientListApi",
     "PhotoUploadApi",

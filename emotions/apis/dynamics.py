@@ -56,7 +56,7 @@ def dynamics_answer(
     user: User, params: dict[str, Any], *, read: Callable[[date, date, str], list[Any]] | None = None
 ) -> dict[str, Any]:
     """Defaults: the last DEFAULT_RANGE_DAYS days up to today in the person's time zone, by day."""
-    tz = selectors.user_tzinfo(user)
+    tz = selectors.user_tzinfo_get(user=user)
     last = params.get("to") or timezone.localtime(timezone.now(), tz).date()
     first = params.get("from") or last - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     # Checked once the defaults are in: `from` alone may lie after today, or too far before it.

@@ -102,7 +102,7 @@ class PatientDynamicsApi(ApiView):
     def get(self, request: Request, patient_id: int) -> Response:
         require_patient_data_access(request)
         # Among this psychologist's active patients only: any other id, or a revoked link, is a 404.
-        patient = selectors.patient_of_psychologist(psychologist=request.user, patient_id=patient_id)
+        patient = selectors.patient_get_of_psychologist(psychologist=request.user, patient_id=patient_id)
         if patient is None:
             raise Refusal("not_found", _("No such patient shares data with you."))
         params = DynamicsInputSerializer(data=request.query_params)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from emotions.ml.labels import CLASSES
 from emotions.models import EMOTION_NAMES, PhotoAssessment
-from emotions.selectors.periods import _on_days, _period_start, user_tzinfo
+from emotions.selectors.periods import _on_days, _period_start, user_tzinfo_get
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -86,7 +86,7 @@ def assessment_daily_negative_share(*, user: User, days: int, now: datetime | No
     by the number of analysed photos that day; photos without a face or that failed do
     not count, they say nothing about the person's mood.
     """
-    tz = user_tzinfo(user)
+    tz = user_tzinfo_get(user=user)
     today = timezone.localtime(now or timezone.now(), tz).date()
     first_day, start = _period_start(days=days, tz=tz, today=today)
     rows = (
@@ -134,7 +134,7 @@ class ClassShare:
 
 def assessment_emotion_mix(*, user: User, days: int, now: datetime | None = None) -> list[ClassShare]:
     """How often each of the seven emotions was the top one in the period, in the model's class order."""
-    tz = user_tzinfo(user)
+    tz = user_tzinfo_get(user=user)
     today = timezone.localtime(now or timezone.now(), tz).date()
     _first_day, start = _period_start(days=days, tz=tz, today=today)
     counts = dict(
@@ -168,7 +168,7 @@ class PeriodSummary:
 
 
 def assessment_period_summary(*, user: User, days: int, now: datetime | None = None) -> PeriodSummary:
-    tz = user_tzinfo(user)
+    tz = user_tzinfo_get(user=user)
     today = timezone.localtime(now or timezone.now(), tz).date()
     _first_day, start = _period_start(days=days, tz=tz, today=today)
     status = PhotoAssessment.Status
@@ -198,4 +198,4 @@ def assessment_list_between(
     *, user: User, first_day: date | None = None, last_day: date | None = None
 ) -> QuerySet[PhotoAssessment]:
     """assessment_list, limited to photos taken on these calendar days (inclusive) of the person's time zone."""
-    return _on_days(assessment_list(user=user), "captured_at", user_tzinfo(user), first_day, last_day)
+    return _on_days(assessment_list(user=user), "captured_at", user_tzinfo_get(user=user), first_day, last_day)

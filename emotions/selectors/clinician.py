@@ -12,18 +12,18 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from accounts.models import AuditEvent
-from accounts.selectors import care_active_links_of_psychologist, care_patients_of_psychologist
+from accounts.selectors import care_link_list_visible_to, care_link_patient_list
 from accounts.services import audit_record, audit_record_many
 from emotions.selectors.dynamics import DynamicsBucket, assessment_dynamics
-from emotions.selectors.portal import PortalRow, portal_patient_rows
+from emotions.selectors.portal import PortalRow, portal_patient_row_list
 
 if TYPE_CHECKING:
     from accounts.models import CareLink, User
 
 
-def patient_of_psychologist(*, psychologist: User, patient_id: int) -> User | None:
+def patient_get_of_psychologist(*, psychologist: User, patient_id: int) -> User | None:
     """The patient if they share their data with this psychologist now; None otherwise (a 404 to the caller)."""
-    return care_patients_of_psychologist(psychologist=psychologist).filter(pk=patient_id).first()
+    return care_link_patient_list(psychologist=psychologist).filter(pk=patient_id).first()
 
 
 def portal_patient_list_read(
@@ -34,11 +34,11 @@ def portal_patient_list_read(
     detail: dict[str, Any] | None = None,
     page: Callable[[list[PortalRow]], Sequence[PortalRow]] | None = None,
 ) -> list[PortalRow]:
-    """The patient list (portal_patient_rows), and one audit line per patient shown, in one INSERT.
+    """The patient list (portal_patient_row_list), and one audit line per patient shown, in one INSERT.
 
     `page` picks the rows actually shown from the whole list (the API's page): only those are recorded.
     """
-    rows = portal_patient_rows(psychologist=psychologist, sort=sort)
+    rows = portal_patient_row_list(psychologist=psychologist, sort=sort)
     shown = list(page(rows)) if page is not None else rows
     audit_record_many(
         actor=psychologist, subject_user_ids=[row.patient_id for row in shown], action=action, detail=detail
@@ -48,10 +48,10 @@ def portal_patient_list_read(
 
 def patient_detail_read(*, psychologist: User, patient_id: int, days: int) -> tuple[User, CareLink] | None:
     """The patient and their care link for the portal's patient page, recorded as opened; None if not shared."""
-    patient = patient_of_psychologist(psychologist=psychologist, patient_id=patient_id)
+    patient = patient_get_of_psychologist(psychologist=psychologist, patient_id=patient_id)
     if patient is None:
         return None
-    link = care_active_links_of_psychologist(psychologist=psychologist).get(patient=patient)
+    link = care_link_list_visible_to(psychologist=psychologist).get(patient=patient)
     audit_record(
         actor=psychologist, subject_user=patient, action=AuditEvent.Action.PORTAL_DETAIL_VIEW, detail={"days": days}
     )
@@ -63,7 +63,7 @@ def patient_dynamics_read(
 ) -> list[DynamicsBucket]:
     """A patient's dynamics (assessment_dynamics) read through the API, recorded with the period.
 
-    `patient` comes from patient_of_psychologist: the caller answers 404 before anything is read.
+    `patient` comes from patient_get_of_psychologist: the caller answers 404 before anything is read.
     """
     buckets = assessment_dynamics(user=patient, first_day=first_day, last_day=last_day, bucket=bucket)
     audit_record(

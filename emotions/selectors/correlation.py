@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 
 from emotions import statistics
 from emotions.models import PhotoAssessment
-from emotions.selectors.periods import _on_days, user_tzinfo
+from emotions.selectors.periods import _on_days, user_tzinfo_get
 from emotions.selectors.self_reports import self_report_list_between
 
 if TYPE_CHECKING:
@@ -31,13 +31,13 @@ class MoodPair:
     linked: bool
 
 
-def mood_pairs(*, user: User, first_day: date | None = None, last_day: date | None = None) -> list[MoodPair]:
+def mood_pair_list(*, user: User, first_day: date | None = None, last_day: date | None = None) -> list[MoodPair]:
     """Every self-report of the period that has a photo counterpart (two queries, grouped in the database).
 
     A report linked to an analysed photo pairs with it; any other report pairs with the mean negativity of
     the person's analysed photos of the same calendar day (their time zone); without any, it has no pair.
     """
-    tz = user_tzinfo(user)
+    tz = user_tzinfo_get(user=user)
     done = PhotoAssessment.Status.DONE
     reports = list(
         self_report_list_between(user=user, first_day=first_day, last_day=last_day)
@@ -98,9 +98,9 @@ def mood_pairs(*, user: User, first_day: date | None = None, last_day: date | No
     return pairs
 
 
-def mood_correlation(
+def mood_correlation_compute(
     *, user: User, first_day: date | None = None, last_day: date | None = None
 ) -> statistics.Correlation:
     """Spearman's rho between photo negativity and self-reported mood, with n and a 95 % interval."""
-    pairs = mood_pairs(user=user, first_day=first_day, last_day=last_day)
+    pairs = mood_pair_list(user=user, first_day=first_day, last_day=last_day)
     return statistics.spearman([pair.negativity for pair in pairs], [float(pair.mood) for pair in pairs])

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDate, TruncWeek
 from emotions.ml.labels import CLASSES
 from emotions.models import PhotoAssessment
 from emotions.selectors.assessments import assessment_list_between
-from emotions.selectors.periods import user_tzinfo
+from emotions.selectors.periods import user_tzinfo_get
 from emotions.selectors.self_reports import self_report_list_between
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def assessment_dynamics(*, user: User, first_day: date, last_day: date, bucket: 
     Two grouped queries: counts, negative share, mean negativity and the count of each top emotion from
     the photos; the mean self-reported mood from the self-reports (by the time of the report).
     """
-    tz = user_tzinfo(user)
+    tz = user_tzinfo_get(user=user)
     if bucket == "week":
         trunc: Any = TruncWeek("captured_at", tzinfo=tz, output_field=DateField())
         first_key = first_day - timedelta(days=first_day.weekday())

@@ -14,14 +14,14 @@ from django.db.models.functions import TruncWeek
 from accounts.selectors import consent_is_active
 from emotions import statistics
 from emotions.models import PhotoAssessment, SelfReport
-from emotions.selectors.correlation import MoodPair, mood_pairs
+from emotions.selectors.correlation import MoodPair, mood_pair_list
 from emotions.selectors.periods import _on_days
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def research_cohort() -> list[User]:
+def research_cohort_list() -> list[User]:
     """People whose latest research decision is a grant of the current document: the only ones a report counts."""
     from accounts.models import ConsentEvent, ConsentKind, User
 
@@ -35,20 +35,20 @@ def _correlation_dict(result: statistics.Correlation) -> dict[str, Any]:
     return asdict(result)
 
 
-def pilot_report(*, first_day: date | None = None, last_day: date | None = None) -> dict[str, Any]:
+def pilot_report_build(*, first_day: date | None = None, last_day: date | None = None) -> dict[str, Any]:
     """The figures a pilot review needs, over people with an active research consent.
 
     Per-person pairs use each person's calendar days; the period bounds, the weeks of the retention
     table and the photo counts use UTC days (the cohort is compared at one clock).
     """
     utc = zoneinfo.ZoneInfo("UTC")
-    cohort = research_cohort()
+    cohort = research_cohort_list()
     ids = [person.pk for person in cohort]
 
     all_pairs: list[MoodPair] = []
     rhos: list[float] = []
     for person in cohort:
-        pairs = mood_pairs(user=person, first_day=first_day, last_day=last_day)
+        pairs = mood_pair_list(user=person, first_day=first_day, last_day=last_day)
         all_pairs.extend(pairs)
         result = statistics.spearman([pair.negativity for pair in pairs], [float(pair.mood) for pair in pairs])
         if result.rho is not None:

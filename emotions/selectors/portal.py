@@ -22,7 +22,7 @@ from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from accounts.models import CareLink
-from accounts.selectors import care_active_links_of_psychologist
+from accounts.selectors import care_link_list_visible_to
 from emotions.burnout import burnout_windows
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 from emotions.selectors.burnout import burnout_flag_open_exists
@@ -71,7 +71,7 @@ def _recency(last: datetime | None, now: datetime) -> str:
     return "grey"
 
 
-def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime | None = None) -> list[PortalRow]:
+def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datetime | None = None) -> list[PortalRow]:
     """One row per patient sharing with this psychologist now, in one query whatever their number.
 
     Windows are the last PORTAL_WINDOW_DAYS × 24 h and the same span before (not calendar days in each
@@ -104,7 +104,7 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
         .values("score")[:1]
     )
     links: QuerySet[CareLink] = (
-        care_active_links_of_psychologist(psychologist=psychologist)
+        care_link_list_visible_to(psychologist=psychologist)
         .annotate(
             window_photos=FilteredRelation(
                 "patient__photo_assessments",

@@ -36,24 +36,24 @@ from emotions.services.burnout import (
     burnout_alert_compose,
     burnout_alert_email,
     burnout_flag_erase_for_user,
+    burnout_flag_evaluate,
+    burnout_flag_evaluate_all,
     burnout_flag_export_rows,
-    burnout_flags_evaluate,
-    burnout_flags_evaluate_all,
 )
 from emotions.services.notifications import (
+    assessment_list_awaiting_notification,
     assessment_notification_claim,
     assessment_notification_done,
     assessment_notification_later,
-    assessments_awaiting_notification,
 )
 from emotions.services.questionnaires import (
     QuestionnaireRejected,
-    cbi_score,
     questionnaire_cbi_create,
+    questionnaire_cbi_score,
     questionnaire_erase_for_user,
     questionnaire_export_rows,
 )
-from emotions.services.reanalysis import REANALYZE_CHUNK, assessments_reanalyze
+from emotions.services.reanalysis import REANALYZE_CHUNK, assessment_reanalyze_all
 from emotions.services.retention import photo_purge_expired
 from emotions.services.self_reports import (
     SelfReportRejected,
@@ -82,23 +82,23 @@ __all__ = [
     "assessment_export_files",
     "assessment_export_rows",
     "assessment_fail_stale",
+    "assessment_list_awaiting_notification",
     "assessment_notification_claim",
     "assessment_notification_done",
     "assessment_notification_later",
+    "assessment_reanalyze_all",
     "assessment_requeue_stalled",
     "assessment_stop_for_user",
-    "assessments_awaiting_notification",
-    "assessments_reanalyze",
     "burnout_alert_compose",
     "burnout_alert_email",
     "burnout_flag_erase_for_user",
+    "burnout_flag_evaluate",
+    "burnout_flag_evaluate_all",
     "burnout_flag_export_rows",
-    "burnout_flags_evaluate",
-    "burnout_flags_evaluate_all",
-    "cbi_score",
     "photo_purge_expired",
     "photo_validate",
     "questionnaire_cbi_create",
+    "questionnaire_cbi_score",
     "questionnaire_erase_for_user",
     "questionnaire_export_rows",
     "self_report_create",

@@ -26,6 +26,7 @@ from accounts.selectors import consent_is_active
 from accounts.services import consent_require
 from emotions.models import ERROR_MESSAGES, PhotoAssessment
 from emotions.photos import ValidatedPhoto
+from emotions.services.burnout import burnout_flag_evaluate_soon
 from emotions.services.retention import _each_locked, _photo_forget, _photo_release, _stored_bytes
 
 if TYPE_CHECKING:
@@ -168,6 +169,8 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
         assessment.full_clean()
         assessment.save()
         _result_notify_on_commit(assessment)
+        if assessment.status == PhotoAssessment.Status.DONE:
+            burnout_flag_evaluate_soon(user_id=assessment.user_id)
     return assessment
 
 

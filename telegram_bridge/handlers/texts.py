@@ -13,8 +13,15 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import ConsentRequired
+from emotions.guidance import (
+    SHARE_LINK,
+    baseline_comparison_text,
+    baseline_summary_text,
+    cbi_guidance,
+    cbi_guidance_paragraphs,
+)
 from emotions.models import CBI_ITEM_KEYS, CBI_ITEMS, PhotoAssessment, QuestionnaireResponse
-from emotions.selectors import questionnaire_cbi_due, questionnaire_cbi_latest
+from emotions.selectors import Baseline, BaselineComparison, questionnaire_cbi_due, questionnaire_cbi_latest
 
 
 def reply_language(language_code: str | None) -> str:
@@ -119,6 +126,14 @@ def stats_period_text(*, days: int, done: int, negative_share: float | None) -> 
         "done": done,
         "percent": round(negative_share * 100),
     }
+
+
+def stats_baseline_lines(baseline: Baseline, comparisons: list[BaselineComparison]) -> list[str]:
+    """/stats against the person's own usual: the baseline (or why none yet), then each window's verdict."""
+    lines = ["", baseline_summary_text(baseline)]
+    if baseline.exists:
+        lines += [baseline_comparison_text(comparison) for comparison in comparisons]
+    return lines
 
 
 def dashboard_link_text() -> str:
@@ -239,18 +254,22 @@ def cbi_answered_text(item: int, answer_label: str) -> str:
 
 
 def cbi_result_text(response: QuestionnaireResponse) -> str:
-    return "\n\n".join(
-        [
-            _("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)},
+    """The score in its band; a high one gets the burnout card's support at once, else the usual caveat."""
+    parts = [_("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)}]
+    parts += cbi_guidance_paragraphs(response.score)
+    if cbi_guidance(response.score).support:
+        parts.append(_("A questionnaire score is not a diagnosis.") + f" {SHARE_LINK}: {site_url('care:index')}")
+    else:
+        parts.append(
             _("A questionnaire score is not a diagnosis.")
             + " "
             + _(
                 "It helps you and your psychologist follow how you feel over time. If you feel unwell, talk to a "
                 "doctor or a psychologist."
-            ),
-            _("Your earlier scores: %(url)s") % {"url": site_url("emotions:questionnaire_cbi")},
-        ]
-    )
+            )
+        )
+    parts.append(_("Your earlier scores: %(url)s") % {"url": site_url("emotions:questionnaire_cbi")})
+    return "\n\n".join(parts)
 
 
 def cbi_saved_text() -> str:

@@ -45,6 +45,7 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/self-reports/"),
     ("get", "/api/v1/questionnaires/cbi/"),
     ("post", "/api/v1/questionnaires/cbi/"),
+    ("get", "/api/v1/flags/"),
     ("get", "/api/v1/patients/"),
     ("get", "/api/v1/patients/{patient_id}/dynamics/"),
 }

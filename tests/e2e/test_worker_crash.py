@@ -18,12 +18,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing
@@ -32,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
+from tests.e2e.conftest import Processes, free_port, http_post, wait_for_http
 from tests.emotions import images
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -79,14 +76,6 @@ class Backend:
     query: Callable[[str], list[tuple[Any, ...]]]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _sqlite_backend(tmp_path: Path) -> Iterator[Backend]:
     path = tmp_path / "crash.sqlite3"
 
@@ -107,7 +96,7 @@ def _postgres_redis_backend(tmp_path: Path) -> Iterator[Backend]:
     except psycopg.OperationalError as exc:
         pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {exc}")
     database = f"crash_{uuid.uuid4().hex[:12]}"
-    port = _free_port()
+    port = free_port()
     redis = subprocess.Popen(
         [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
@@ -140,78 +129,6 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     yield from BACKENDS[request.param](tmp_path)
 
 
-class Processes:
-    """The product's processes for one test, each in a session of its own so a signal reaches its children."""
-
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env = env
-        self.logs = logs
-        self.running: list[subprocess.Popen[bytes]] = []
-
-    def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        with (self.logs / f"{name}.log").open("ab") as out:
-            process = subprocess.Popen(
-                [sys.executable, "manage.py", *args],
-                cwd=settings.BASE_DIR,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.running.append(process)
-        return process
-
-    def kill(self, process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGKILL) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, sig)
-            process.wait(timeout=30)
-        # SIGKILL of a group reaches every process in it, the qcluster's forked workers included.
-
-    def stop_all(self) -> None:
-        for process in self.running:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
-
-    def wait_for_log(self, name: str, text: str, *, timeout: float) -> None:
-        path = self.logs / f"{name}.log"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in path.read_text(errors="replace"):
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"no {text!r} in {path.name} within {timeout} s\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 60) -> str:
-        parts = []
-        for path in sorted(self.logs.glob("*.log")):
-            text = path.read_text(errors="replace").splitlines()
-            parts.append(f"--- {path.name} ---\n" + "\n".join(text[-lines:]))
-        return "\n".join(parts)
-
-
-def _post(url: str, *, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status
-
-
 def _multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     body = (
@@ -239,17 +156,6 @@ def _photo_update(index: int, file_id: str, size: int) -> dict[str, Any]:
             ],
         },
     }
-
-
-def _wait_for_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
 def test_kill_9_of_the_worker_loses_no_photo_and_no_reply(backend: Backend, tmp_path: Path) -> None:
@@ -283,10 +189,10 @@ def test_kill_9_of_the_worker_loses_no_photo_and_no_reply(backend: Backend, tmp_
         setup = processes.manage("shell", "-c", SETUP_SCRIPT.format(telegram=TELEGRAM_PHOTOS, base=TG_BASE_ID))
         token = setup.split("TOKEN=", 1)[1].split()[0]
 
-        port = _free_port()
+        port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         processes.start("web", "runserver", f"127.0.0.1:{port}", "--noreload")
-        _wait_for_http(base_url + "/")
+        wait_for_http(base_url + "/")
         worker = processes.start("worker", "qcluster")
         # The cluster is up and polling when the burst comes, as in production.
         processes.wait_for_log("worker", "running.", timeout=120)
@@ -295,7 +201,7 @@ def test_kill_9_of_the_worker_loses_no_photo_and_no_reply(backend: Backend, tmp_
         started = time.monotonic()
         body, content_type = _multipart("image", "selfie.jpg", face)
         for _index in range(API_PHOTOS):
-            status = _post(
+            status = http_post(
                 base_url + "/api/v1/photos/",
                 body=body,
                 headers={"Authorization": f"Token {token}", "Content-Type": content_type},
@@ -303,7 +209,7 @@ def test_kill_9_of_the_worker_loses_no_photo_and_no_reply(backend: Backend, tmp_
             assert status == 202
         for index, file_id in enumerate(file_ids):
             update = json.dumps(_photo_update(index, file_id, len(face))).encode()
-            status = _post(
+            status = http_post(
                 base_url + "/telegram/webhook/",
                 body=update,
                 headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},

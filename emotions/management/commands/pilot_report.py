@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from emotions.selectors import pilot_report
+from emotions.selectors import pilot_report_build
 
 FORMATS = ("md", "csv", "json")
 
@@ -135,6 +135,6 @@ class Command(BaseCommand):
         first, last = options["first"], options["last"]
         if first and last and first > last:
             raise CommandError("--to must not be before --from.")
-        report = pilot_report(first_day=first, last_day=last)
+        report = pilot_report_build(first_day=first, last_day=last)
         renderer = {"md": render_md, "csv": render_csv, "json": render_json}[options["format"]]
         self.stdout.write(renderer(report), ending="" if options["format"] == "csv" else "\n")

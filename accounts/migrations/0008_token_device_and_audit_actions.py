@@ -18,7 +18,7 @@ def describe_existing_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_psychologistprofile_alert_channel'),
+        ('accounts', '0007_alert_channel_choices_from_registry'),
         migrations.swappable_dependency(settings.KNOX_TOKEN_MODEL),
         # The data step reads tokens as they are today (digest as primary key), not as knox's first migration.
         ("knox", "0009_extend_authtoken_field"),
