@@ -121,6 +121,22 @@ class OTPTokenForm(forms.Form):
     )
 
 
+RECOVERY_OR_TOTP_INVALID_MESSAGE = _("Enter the 6 digits your authenticator app shows, or one of your recovery codes.")
+
+
+class OTPOrRecoveryCodeForm(forms.Form):
+    """The code for a sign-in: the authenticator app's 6 digits, or one recovery code (8 letters and digits,
+    as shown: "abcd efgh"; spaces, dashes and capitals do not matter)."""
+
+    token = forms.RegexField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        regex=r"^\s*(\d{6}|[A-Za-z2-7]{4}[\s-]?[A-Za-z2-7]{4})\s*$",
+        max_length=32,
+        error_messages={"invalid": RECOVERY_OR_TOTP_INVALID_MESSAGE},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
 class CareCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Your psychologist's code"),

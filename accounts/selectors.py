@@ -20,6 +20,7 @@ from .models import (
     ConsentKind,
     DataExport,
     PsychologistProfile,
+    TokenDevice,
     User,
 )
 
@@ -153,6 +154,25 @@ def otp_device_confirmed(*, user: Any) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def otp_recovery_codes_left(*, user: Any) -> int:
+    """How many unused two-factor recovery codes the person has (0 without any)."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def token_device_list(*, user: User) -> QuerySet[TokenDevice]:
+    """The person's signed-in API devices, most recently used first; expired tokens are left out (knox deletes
+    them at their next use or sign-in, whichever comes first)."""
+    now = timezone.now()
+    return (
+        TokenDevice.objects.filter(token__user=user)
+        .filter(Q(token__expiry__isnull=True) | Q(token__expiry__gt=now))
+        .select_related("token")
+        .order_by("-last_used_at", "-id")
+    )
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ REFUSALS: dict[str, RefusalKind] = {
     "not_connected": RefusalKind(400),
     "already_saved": RefusalKind(400),
     "already_confirmed": RefusalKind(400),
+    "reset_link_invalid": RefusalKind(400),
     # the device-token request (accounts/apis/auth.py): a missing two-factor code there is input to send again
     # (400), while `otp_required` proper is a signed-in step still missing (403); docs/api.md lists both
     "invalid_credentials": RefusalKind(400),

@@ -15,6 +15,7 @@ there two requests at the same instant may both count as one (a single-machine i
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import math
 import time
@@ -64,22 +65,27 @@ class RateLimit:
         # Read at each use, not at import: tests and a reloaded configuration change it.
         return rate_parse(getattr(settings, self.setting))
 
-    def _key(self, user_id: int, window: int) -> str:
-        return f"rate:{self.name}:{user_id}:{window}"
+    def _key(self, ident: int | str, window: int) -> str:
+        return f"rate:{self.name}:{ident}:{window}"
 
     def take(self, *, user_id: int, message: str) -> None:
         """Count one attempt by this person, or raise RateLimited (`message` + when to try again) beyond the limit.
 
         A refused attempt is given back, so that hammering does not push the next allowed one further away.
         """
+        self.take_for(ident=str(user_id), message=message)
+
+    def take_for(self, *, ident: str, message: str) -> None:
+        """`take` for what is counted before anyone is signed in (an address, an e-mail): `ident` names it in the
+        cache key, so pass `anonymous_ident(...)`, never the raw value."""
         count, period = self.rate()
         cache = caches[CACHE_ALIAS]
         now = time.time()
         window = int(now // period)
         elapsed = now - window * period
-        key = self._key(user_id, window)
+        key = self._key(ident, window)
         try:
-            used, previous = self._count(cache, key, self._key(user_id, window - 1), window, period, now)
+            used, previous = self._count(cache, key, self._key(ident, window - 1), window, period, now)
         except Exception:
             # The shared cache (Redis) is unreachable, e.g. restarting: let the attempt through uncounted rather
             # than refuse a photo with a server error. The limit guards capacity; a minute without it costs little.
@@ -130,13 +136,33 @@ def _wait(count: int, period: int, used: int, previous: int, elapsed: float) -> 
     return max(1, math.ceil(min(wait, to_period_end)))
 
 
+def anonymous_ident(value: str) -> str:
+    """A cache-key name for an e-mail address or an IP address: keyed by SECRET_KEY and hashed, so the shared
+    cache (Redis, a table) holds no address in the clear; case and surrounding space do not count."""
+    key = f"{settings.SECRET_KEY}:rate".encode()
+    return hashlib.blake2b(value.strip().lower().encode(), key=key[:64], digest_size=16).hexdigest()
+
+
 PHOTO_UPLOAD = RateLimit(name="photo_upload", setting="PHOTO_UPLOAD_RATE")
+# Password reset requests: per client address (one machine asking for many accounts) and per e-mail address
+# (one inbox flooded from many machines). Counted whether or not an account has that address, so the
+# answer tells nothing about who has an account.
+PASSWORD_RESET_PER_IP = RateLimit(name="password_reset_ip", setting="PASSWORD_RESET_RATE_IP")
+PASSWORD_RESET_PER_EMAIL = RateLimit(name="password_reset_email", setting="PASSWORD_RESET_RATE_EMAIL")
 LIMITS = (PHOTO_UPLOAD,)
 
 
 def photo_upload_take(*, user_id: int) -> None:
     """One photo sent by this person on any channel (web form, API, Telegram); RateLimited beyond PHOTO_UPLOAD_RATE."""
     PHOTO_UPLOAD.take(user_id=user_id, message=_("You have sent many photos in a short time."))
+
+
+def password_reset_take(*, client_ip: str, email: str) -> None:
+    """One password reset request, from this address for this e-mail (web page or API, counted together);
+    RateLimited beyond PASSWORD_RESET_RATE_IP or PASSWORD_RESET_RATE_EMAIL."""
+    message = _("Many password reset e-mails were asked for in a short time.")
+    PASSWORD_RESET_PER_IP.take_for(ident=anonymous_ident(client_ip), message=message)
+    PASSWORD_RESET_PER_EMAIL.take_for(ident=anonymous_ident(email), message=message)
 
 
 def rate_limits_forget(*, user_id: int) -> None:

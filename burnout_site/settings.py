@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_q",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # two-factor recovery codes (accounts/services/otp.py)
     "axes",  # login throttling (settings at the end)
     "csp",  # Content-Security-Policy header (settings at the end)
     "accounts",
@@ -414,6 +415,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "burnout-detector@localhost")
 
 # --- REST API for mobile clients (burnout_site/api, docs/api.md) ------------------------------------------
 
+# knox's token model is swappable; accounts.TokenDevice points at it by this name (the default model).
+KNOX_TOKEN_MODEL = "knox.AuthToken"
 REST_KNOX = {
     # Days a device token lives without use; every use (at most once a minute) pushes the expiry back.
     "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30)),
@@ -468,6 +471,11 @@ TELEGRAM_UPDATE_MAX_ATTEMPTS = env_int("TELEGRAM_UPDATE_MAX_ATTEMPTS", 3)
 
 # --- login throttling and Content-Security-Policy (docs/configuration.md) -----------------------------------
 
+# Password reset e-mails asked for (web page and API together) per client address and per e-mail address
+# (burnout_site/rate_limits.py); a reset link works for PASSWORD_RESET_HOURS and only once.
+PASSWORD_RESET_RATE_IP = env_rate("PASSWORD_RESET_RATE_IP", "10/hour")
+PASSWORD_RESET_RATE_EMAIL = env_rate("PASSWORD_RESET_RATE_EMAIL", "3/hour")
+PASSWORD_RESET_TIMEOUT = 3600 * env_int("PASSWORD_RESET_HOURS", 2)
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one IP address, that pair is
 # refused (even with the right password) for AXES_COOLOFF_HOURS. Web login and the API token endpoint alike.
 AUTHENTICATION_BACKENDS = [

@@ -5,13 +5,16 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.files.storage import Storage, storages
 from django.test import Client
 from django.utils import translation
@@ -226,3 +229,18 @@ def bucket_keys() -> Callable[[Storage], set[str]]:
         return {item.key for item in storage.bucket.objects.all()}  # type: ignore[attr-defined]
 
     return keys
+
+
+@pytest.fixture
+def reset_link_in(django_capture_on_commit_callbacks: Callable[..., Any]) -> Callable[..., str]:
+    """The reset path (`/accounts/reset/<uid>/<token>/`) of the last e-mail sent, after running the request
+    `send()` with its on-commit callbacks (the task that sends the e-mail runs synchronously in tests)."""
+
+    def run(send: Callable[[], Any]) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            send()
+        match = re.search(r"https?://[^/\s]+(/accounts/reset/[^/\s]+/[^/\s]+/)", mail.outbox[-1].body)
+        assert match, mail.outbox[-1].body
+        return match.group(1)
+
+    return run

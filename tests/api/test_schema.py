@@ -15,6 +15,11 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/auth/token/"),
     ("post", "/api/v1/auth/logout/"),
     ("post", "/api/v1/auth/logout-all/"),
+    ("post", "/api/v1/auth/password-reset/"),
+    ("post", "/api/v1/auth/password-reset/confirm/"),
+    ("post", "/api/v1/me/password/"),
+    ("get", "/api/v1/me/tokens/"),
+    ("delete", "/api/v1/me/tokens/{id}/"),
     ("get", "/api/v1/me/"),
     ("patch", "/api/v1/me/"),
     ("delete", "/api/v1/me/"),
@@ -46,7 +51,12 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/patients/"),
     ("get", "/api/v1/patients/{patient_id}/dynamics/"),
 }
-PUBLIC = {("post", "/api/v1/auth/register/"), ("post", "/api/v1/auth/token/")}
+PUBLIC = {
+    ("post", "/api/v1/auth/register/"),
+    ("post", "/api/v1/auth/token/"),
+    ("post", "/api/v1/auth/password-reset/"),
+    ("post", "/api/v1/auth/password-reset/confirm/"),
+}
 
 
 @pytest.fixture
