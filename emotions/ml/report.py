@@ -143,14 +143,17 @@ def read_training_log(path: Path) -> list[dict[str, Any]]:
 def plot_training_curves(records: list[dict[str, Any]], out: Path, title: str) -> None:
     plt = _pyplot()
     epochs = [r["epoch"] for r in records]
-    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
+    # emotions.ml.finetune also logs per-class recall on public_test: a third panel when it is there.
+    with_recall = any("public_recall" in r for r in records)
+    fig, axes = plt.subplots(1, 3 if with_recall else 2, figsize=(18 if with_recall else 12, 4.5))
+    loss_ax, acc_ax = axes[0], axes[1]
     loss_ax.plot(epochs, [r.get("loss") for r in records], label="training loss")
     loss_ax.set_xlabel("epoch")
     loss_ax.set_ylabel("loss")
     if any("lr" in r for r in records):
         lr_ax = loss_ax.twinx()
         lr_ax.plot(epochs, [r.get("lr") for r in records], color="grey", linestyle=":", label="learning rate")
-        lr_ax.set_ylabel("learning rate")
+        lr_ax.set_ylabel("learning rate (dotted)")
     for key, label in (
         ("train_acc", "train (augmented)"),
         ("public_acc", "public_test"),
@@ -161,6 +164,12 @@ def plot_training_curves(records: list[dict[str, Any]], out: Path, title: str) -
     acc_ax.set_xlabel("epoch")
     acc_ax.set_ylabel("accuracy")
     acc_ax.legend(fontsize=8)
+    if with_recall:
+        for name in CLASSES:
+            axes[2].plot(epochs, [(r.get("public_recall") or {}).get(name) for r in records], label=name)
+        axes[2].set_xlabel("epoch")
+        axes[2].set_ylabel("public_test recall")
+        axes[2].legend(fontsize=8, ncol=2)
     loss_ax.legend(loc="upper right", fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()

@@ -19,7 +19,14 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def training_log(path: Path) -> Path:
     lines = [{"event": "start"}] + [
-        {"epoch": e, "loss": 1.5 / e, "train_acc": 0.3 + e / 20, "public_acc_flip": 0.25 + e / 25, "lr": 0.01 / e}
+        {
+            "epoch": e,
+            "loss": 1.5 / e,
+            "train_acc": 0.3 + e / 20,
+            "public_acc_flip": 0.25 + e / 25,
+            "lr": 0.01 / e,
+            "public_recall": {"angry": 0.2 + e / 30, "happy": 0.5 + e / 20},  # as emotions.ml.finetune logs it
+        }
         for e in range(1, 6)
     ]
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n")
