@@ -9,7 +9,9 @@ The per-face standardisation stays in float (its statistics are per image); only
 is quantized. The file `<weights>.int8.pt` is a TorchScript archive (loading it needs neither FX nor
 the float graph: about 200 MB less worker memory than rebuilding the quantized graph at start-up, and
 a faster forward pass). It sits beside the float weights it was made from and names their model_version
-in its `int8.json`: an int8 file left over from another model is refused, not silently used. Like any
+in its `int8.json`, with the softmax temperature fitted on this int8 network's own logits (copied from the
+float weights here; `python -m emotions.ml.calibrate` fits it): an int8 file left over from another model,
+or from before calibrated confidence (int8 format 1), is refused, not silently used. Like any
 TorchScript archive it holds code: load only the file shipped in this repository or made by this CLI.
 
     python -m emotions.ml.quantize --weights emotions/ml/weights/emotion_resnet.pt --data ../shared/data/fer2013

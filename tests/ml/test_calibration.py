@@ -3,6 +3,7 @@ the predictor applying it, and the calibrate CLI rewriting files without touchin
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -35,19 +36,25 @@ from .conftest import WEIGHTS, face_files, fake_fer, padded_face, shipped_faces
 TINY = ArchConfig(widths=(16, 16, 16, 16), blocks=(1, 1, 1, 1), stem_width=4)
 
 
+@functools.cache
+def tiny_int8_network() -> torch.jit.ScriptModule:
+    """Quantized once per test session: the tiny network is the same every time (seeded)."""
+    torch.manual_seed(0)
+    return quantize.int8_quantize(EmotionResNet(TINY).eval(), shipped_faces())
+
+
 def tiny_weights(path: Path, *, temperature: float = 1.0, int8: bool = False) -> Path:
     torch.manual_seed(0)
     save_weights(path, EmotionResNet(TINY).eval(), model_version="tiny", metadata={}, temperature=temperature)
     if int8:
-        scripted = quantize.int8_quantize(load_weights(path).model, shipped_faces())
-        save_int8_with(path, scripted, temperature=temperature)
+        quantize.save_int8(
+            quantize.int8_path_for(path),
+            tiny_int8_network(),
+            model_version="tiny",
+            metadata={},
+            temperature=temperature,
+        )
     return path
-
-
-def save_int8_with(path: Path, scripted: torch.jit.ScriptModule, *, temperature: float) -> None:
-    quantize.save_int8(
-        quantize.int8_path_for(path), scripted, model_version="tiny", metadata={}, temperature=temperature
-    )
 
 
 def as_format_1(path: Path) -> None:
