@@ -164,7 +164,7 @@ class Session:
         self.optimizer.load_state_dict(saved["optimizer"])
         self.state = FinetuneState(**saved["state"])
         self.rng.bit_generator.state = saved["rng"]
-        torch.set_rng_state(saved["torch_rng"])
+        torch.set_rng_state(saved["torch_rng"].cpu())  # map_location may have moved it to the GPU
         self.base_version = saved.get("base_model_version", self.base_version)
         return True
 
