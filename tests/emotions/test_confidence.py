@@ -96,8 +96,9 @@ def test_the_analysis_stores_the_confidence_of_its_probabilities(
     assert assessment.status == PhotoAssessment.Status.DONE, assessment.error_detail
     assert assessment.confidence == pytest.approx(max(assessment.probabilities.values()))
     assert assessment.confidence_level in {"sure", "fairly_sure", "unsure"}
-    # The deployed model is the uncalibrated one, and the reading says so.
-    assert assessment.confidence_calibrated is False
+    # The shipped weights carry their fitted temperature (format version 2), and the reading says so.
+    assert assessment.model_version.startswith("emotion-resnet-20261127-s10-cal")
+    assert assessment.confidence_calibrated is True
 
 
 def test_an_unfinished_reading_has_no_confidence(user: User) -> None:
