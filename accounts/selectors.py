@@ -228,12 +228,18 @@ def _processing_not_withdrawn(queryset: QuerySet, *, user_field: str) -> QuerySe
     )
 
 
-def care_link_list_visible() -> QuerySet[CareLink]:
+def care_link_list_visible(*, category: str | None = None) -> QuerySet[CareLink]:
     """The one rule for "may this psychologist see this patient now": the link is active and the patient
     has not withdrawn the processing consent. A withdrawal pauses every link (the psychologist sees nothing,
     is told nothing) without ending it: sharing is a consent of its own, which the person ends by revoking
-    the link; giving the processing consent again resumes it. Portal, API and alerts all start here."""
-    return _processing_not_withdrawn(CareLink.objects.filter(status=CareLink.Status.ACTIVE), user_field="patient_id")
+    the link; giving the processing consent again resumes it. Portal, API and alerts all start here.
+
+    What each link shows is its categories (`CareLink.categories`); `category` keeps the links sharing that one
+    (alerts: `flags`)."""
+    links = CareLink.objects.filter(status=CareLink.Status.ACTIVE)
+    if category is not None:
+        links = links.filter(**{CareLink.category_field(category): True})
+    return _processing_not_withdrawn(links, user_field="patient_id")
 
 
 def care_link_list_of_patient(*, patient: User) -> QuerySet[CareLink]:
@@ -251,6 +257,17 @@ def care_link_get_active(*, patient: User, psychologist: User) -> CareLink | Non
 def care_link_list_visible_to(*, psychologist: User) -> QuerySet[CareLink]:
     """The only door to patient data in the portal: this psychologist's links they may see now."""
     return care_link_list_visible().filter(psychologist=psychologist)
+
+
+def care_link_visible_get(*, psychologist: User, patient_id: int) -> CareLink | None:
+    """The link through which this psychologist sees this patient now, and so what they see (`link.categories`);
+    None: nothing (a 404 to every caller). The clinician reads in emotions.selectors.clinician start here."""
+    return (
+        care_link_list_visible_to(psychologist=psychologist)
+        .filter(patient_id=patient_id)
+        .select_related("patient")
+        .first()
+    )
 
 
 def care_link_patient_list(*, psychologist: User) -> QuerySet[User]:

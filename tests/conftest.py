@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from django.test import Client
 from django.utils import translation
 
-from accounts.models import CareLink, User
+from accounts.models import CareLink, SharingCategory, User
 from accounts.services import care_link_create
 from tests.factories import DEFAULT_PASSWORD, PsychologistFactory, PsychologistProfileFactory, UserFactory
 
@@ -122,9 +122,11 @@ def portal_client(verified_psychologist: User) -> Client:
     return two_factor_client_for(verified_psychologist)
 
 
-def link_patient(patient: User, psychologist: User) -> CareLink:
-    """Share `patient`'s data with `psychologist` through the real service (consent event included)."""
-    return care_link_create(patient=patient, code=psychologist.psychologist_profile.code)
+def link_patient(patient: User, psychologist: User, categories: Sequence[str] | None = None) -> CareLink:
+    """Share `patient`'s data with `psychologist` through the real service (consent event included): every
+    category unless `categories` names some."""
+    chosen = SharingCategory.values if categories is None else categories
+    return care_link_create(patient=patient, code=psychologist.psychologist_profile.code, categories=chosen)
 
 
 @pytest.fixture

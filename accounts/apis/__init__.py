@@ -12,9 +12,10 @@ from .auth import LogoutAllApi, LogoutApi, MeApi, RegisterApi, TokenApi
 from .consents import ConsentApi
 from .export import ExportDetailApi, ExportDownloadApi, ExportRequestApi
 from .psychologists import PsychologistProfileApi, TwoFactorApi
-from .sharing import CareLinkListApi, CareLinkRevokeApi, PsychologistLookupApi
+from .sharing import CareLinkDetailApi, CareLinkListApi, CareLinkRevokeApi, PsychologistLookupApi
 
 __all__ = [
+    "CareLinkDetailApi",
     "CareLinkListApi",
     "CareLinkRevokeApi",
     "ConsentApi",

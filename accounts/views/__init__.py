@@ -6,7 +6,7 @@ callables that settings name by dotted path (`accounts.views.lockout_response`, 
 
 from __future__ import annotations
 
-from .care import care_index, care_invite, care_revoke
+from .care import care_index, care_invite, care_link_change, care_revoke
 from .login_throttling import client_ip_address, lockout_message, lockout_response
 from .privacy import account_delete, consent, consent_withdraw_view, export_download, export_request, privacy
 from .psychologists import psychologist_alerts, psychologist_pending, psychologist_profile
@@ -22,6 +22,7 @@ __all__ = [
     "account_delete",
     "care_index",
     "care_invite",
+    "care_link_change",
     "care_revoke",
     "client_ip_address",
     "consent",

@@ -26,8 +26,10 @@ from .common import DEFAULT_RANGE_DAYS, DYNAMICS_TAG, MAX_RANGE_DAYS, DateRangeS
 class DynamicsBucketSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField(help_text="Included.")
-    count = serializers.IntegerField(help_text="Analysed photos (with a face found).")
-    negative = serializers.IntegerField(help_text="Of them, those whose top emotion is negative.")
+    count = serializers.IntegerField(
+        allow_null=True, help_text="Analysed photos (with a face found); null where readings are not shared with you."
+    )
+    negative = serializers.IntegerField(allow_null=True, help_text="Of them, those whose top emotion is negative.")
     negative_share = serializers.FloatField(allow_null=True, help_text="negative / count; null without photos.")
     mean_negativity = serializers.FloatField(allow_null=True)
     class_mix = serializers.DictField(child=serializers.IntegerField(), help_text="Top-emotion counts per class.")

@@ -23,9 +23,12 @@ from emotions.selectors.assessments import (
 )
 from emotions.selectors.burnout import burnout_flag_open_exists, burnout_flags_open
 from emotions.selectors.clinician import (
+    READ_CATEGORIES,
+    PatientShare,
     patient_detail_read,
     patient_dynamics_read,
     patient_of_psychologist,
+    patient_share_get,
     portal_patient_list_read,
 )
 from emotions.selectors.correlation import MoodPair, mood_correlation, mood_pairs
@@ -41,12 +44,14 @@ __all__ = [
     "DEFAULT_PERIOD",
     "DYNAMICS_BUCKETS",
     "PORTAL_SORTS",
+    "READ_CATEGORIES",
     "RECENCY_COLOURS",
     "ROLLING_DAYS",
     "ClassShare",
     "DayBucket",
     "DynamicsBucket",
     "MoodPair",
+    "PatientShare",
     "PeriodSummary",
     "PortalRow",
     "RuleState",
@@ -66,6 +71,7 @@ __all__ = [
     "patient_detail_read",
     "patient_dynamics_read",
     "patient_of_psychologist",
+    "patient_share_get",
     "pilot_report",
     "portal_patient_list_read",
     "portal_patient_rows",
