@@ -184,6 +184,18 @@ def _local_now(user: User, now: datetime | None = None) -> datetime:
     return timezone.localtime(now or timezone.now(), user_tzinfo(user))
 
 
+def telegram_keep_photos_set(*, account: TelegramAccount, keep: bool) -> None:
+    """/keepphotos on|off: whether the photos sent to the bot stay in the chat after their analysis."""
+    account.keep_photos = keep
+    account.full_clean()
+    account.save(update_fields=["keep_photos"])
+
+
+def telegram_photo_deletion_told(*, account: TelegramAccount) -> None:
+    """The result reply has said that the photo left the chat: later ones do not say it again."""
+    TelegramAccount.objects.filter(pk=account.pk).update(photo_deletion_told=True)
+
+
 def telegram_reminder_set(*, account: TelegramAccount, at: time | None, now: datetime | None = None) -> None:
     """Set (or with None turn off) the daily reminder; a time already past today starts tomorrow."""
     account.remind_at = at
