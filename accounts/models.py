@@ -175,6 +175,10 @@ class ConsentEvent(models.Model):
         # Only the erasure of the whole account removes them (a cascade, which does not call this).
         raise ConsentEventImmutable(_("Consent events cannot be deleted."))
 
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(SharingCategory(c).label) for c in self.categories if c in SharingCategory.values]
+
 
 class ConsentEventImmutable(Exception):
     pass

@@ -358,6 +358,7 @@ def telegram_export_rows(*, user: User) -> list[dict[str, object]]:
             "language": account.language,
             "linked_at": account.linked_at,
             "remind_at": account.remind_at.isoformat() if account.remind_at else None,
+            "keep_photos": account.keep_photos,
             "unfinished_questionnaire": (
                 {"started_at": account.cbi_progress.started_at, "answers": account.cbi_progress.answers}
                 if hasattr(account, "cbi_progress")
