@@ -129,7 +129,8 @@ class ConsentDocument(models.Model):
             words = self.category_texts.get(category) or []
             if category in chosen and words:
                 lines.append("— " + (words[1] if russian and len(words) > 1 and words[1] else words[0]))
-        return text.replace(CATEGORIES_MARKER, "\n".join(lines))
+        # A list within a sentence: each item ends with ";", the last with ".".
+        return text.replace(CATEGORIES_MARKER, ";\n".join(lines) + ("." if lines else ""))
 
 
 class ConsentEvent(models.Model):

@@ -23,20 +23,21 @@ SHARING_V2 = (
     "Каждый просмотр моих данных психологом записывается, и я вижу эти записи на странице конфиденциальности.",
 )
 
+# Without end punctuation: ConsentDocument.text_for ends each chosen one with ";" and the last with ".".
 CATEGORY_TEXTS = {
     "readings": [
         "my emotion readings: the charts of the share of negative emotions, the mix of emotions and the dates "
-        "of my photos;",
-        "мои оценки эмоций: графики доли негативных эмоций, распределение эмоций и даты моих фото;",
+        "of my photos",
+        "мои оценки эмоций: графики доли негативных эмоций, распределение эмоций и даты моих фото",
     ],
-    "mood": ["my mood ratings and the notes I add to them;", "мои оценки настроения и заметки к ним;"],
+    "mood": ["my mood ratings and the notes I add to them", "мои оценки настроения и заметки к ним"],
     "questionnaire": [
-        "my burnout questionnaire scores;",
-        "мои баллы по опроснику выгорания;",
+        "my burnout questionnaire scores",
+        "мои баллы по опроснику выгорания",
     ],
     "flags": [
-        "the burnout warning flags computed from my data.",
-        "предупреждающие отметки о выгорании, вычисленные по моим данным.",
+        "the burnout warning flags computed from my data",
+        "предупреждающие отметки о выгорании, вычисленные по моим данным",
     ],
 }
 
