@@ -17,14 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from .models import PsychologistProfile
-
+# No import of .models at module level: models.py reads the alert channels' choices from here.
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-    from .models import CareLink, User
+    from .models import CareLink, PsychologistProfile, User
     from .personal_data import PersonalDataSection
+
+# The alert channel every other falls back to, and the one the core has without any app: e-mail.
+ALERT_BY_EMAIL = "email"
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def channel_list_connectable() -> list[RegisteredChannel]:
     return [channel for channel in _CHANNELS.values() if channel.connect_url_name]
 
 
-def channels_consent_withdrawn(*, user: User) -> None:
+def channel_consent_withdrawn_notify(*, user: User) -> None:
     for channel in channel_list():
         if channel.consent_withdrawn is not None:
             channel.consent_withdrawn(user=user)
@@ -110,9 +113,28 @@ def channel_alert_deliver(*, name: str, link: CareLink, flags: list[Any]) -> boo
 # or e-mail, the one every other falls back to.
 
 
+def alert_channel_list() -> list[RegisteredChannel]:
+    """The registered channels that can carry a burnout alert, in registration order."""
+    return [channel for channel in _CHANNELS.values() if channel.deliver_alert is not None]
+
+
+def alert_channel_choices() -> list[tuple[str, str | Promise]]:
+    """What `PsychologistProfile.alert_channel` may hold: e-mail, then every registered alert channel.
+
+    A callable, so the model, the form and the API read the registry when they validate, after every app's
+    ready() has registered its channel (and the migration names this function rather than a frozen list).
+    """
+    return [(ALERT_BY_EMAIL, _("E-mail")), *((channel.name, channel.label) for channel in alert_channel_list())]
+
+
+def alert_channel_label(*, channel: str) -> str:
+    """A channel's name for people: the registered label, the stored value itself for a channel gone since."""
+    return str(dict(alert_channel_choices()).get(channel, channel))
+
+
 def alert_channel_connected(*, user: User, channel: str) -> bool:
     # E-mail needs nothing to connect.
-    if channel == PsychologistProfile.AlertChannel.EMAIL:
+    if channel == ALERT_BY_EMAIL:
         return True
     registered = _CHANNELS.get(channel)
     return registered is not None and registered.is_connected(user=user)
@@ -134,4 +156,4 @@ def alert_channel_effective(*, profile: PsychologistProfile) -> str:
     """The channel alerts actually go by now: the chosen one if connected, e-mail otherwise."""
     if alert_channel_connected(user=profile.user, channel=profile.alert_channel):
         return profile.alert_channel
-    return PsychologistProfile.AlertChannel.EMAIL
+    return ALERT_BY_EMAIL

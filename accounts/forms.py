@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from .models import PsychologistProfile, SharingCategory, User
+from .channels import alert_channel_choices
+from .models import SharingCategory, User
 from .selectors import user_email_taken
 from .services import EMAIL_TAKEN_MESSAGE
 from .services.care import CATEGORIES_EMPTY_MESSAGE
@@ -106,7 +107,8 @@ class PsychologistProfileForm(forms.Form):
 class AlertChannelForm(forms.Form):
     alert_channel = forms.ChoiceField(
         label=_("Send me burnout alerts by"),
-        choices=PsychologistProfile.AlertChannel.choices,
+        # Read from the channel registry each time the form is built.
+        choices=alert_channel_choices,
         widget=forms.RadioSelect,
     )
 
@@ -117,6 +119,22 @@ class OTPTokenForm(forms.Form):
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Enter the 6 digits your authenticator app shows.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+RECOVERY_OR_TOTP_INVALID_MESSAGE = _("Enter the 6 digits your authenticator app shows, or one of your recovery codes.")
+
+
+class OTPOrRecoveryCodeForm(forms.Form):
+    """The code for a sign-in: the authenticator app's 6 digits, or one recovery code (8 letters and digits,
+    as shown: "abcd efgh"; spaces, dashes and capitals do not matter)."""
+
+    token = forms.RegexField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        regex=r"^\s*(\d{6}|[A-Za-z2-7]{4}[\s-]?[A-Za-z2-7]{4})\s*$",
+        max_length=32,
+        error_messages={"invalid": RECOVERY_OR_TOTP_INVALID_MESSAGE},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
 
 

@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .channels import ALERT_BY_EMAIL, alert_channel_choices
+
 
 class User(AbstractUser):
     """A person using the product: a patient tracking their state, or a psychologist."""
@@ -198,10 +200,6 @@ def psychologist_code_generate() -> str:
 
 
 class PsychologistProfile(models.Model):
-    class AlertChannel(models.TextChoices):
-        EMAIL = "email", _("E-mail")
-        TELEGRAM = "telegram", _("Telegram")
-
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -222,10 +220,11 @@ class PsychologistProfile(models.Model):
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    # Where burnout alerts go. Telegram needs a linked Telegram account; without one the alert goes
-    # by e-mail, so a chosen but unusable channel never silences an alert (docs/burnout-flags.md).
+    # Where burnout alerts go: e-mail or a channel an app registered (accounts/channels.py; the choices are read
+    # from the registry when validated). A channel not connected, or gone, means e-mail, so a chosen but
+    # unusable channel never silences an alert (docs/burnout-flags.md).
     alert_channel = models.CharField(
-        _("burnout alerts by"), max_length=16, choices=AlertChannel.choices, default=AlertChannel.EMAIL
+        _("burnout alerts by"), max_length=16, choices=alert_channel_choices, default=ALERT_BY_EMAIL
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -347,6 +346,10 @@ class AuditEvent(models.Model):
         ADMIN_VIEW = "admin_view", _("Opened by staff in the admin panel")
         ADMIN_CHANGE = "admin_change", _("Changed by staff in the admin panel")
         ADMIN_DELETE = "admin_delete", _("Deleted by staff in the admin panel")
+        PASSWORD_RESET = "password_reset", _("Password reset from an e-mail link")
+        LOCKOUT_CLEARED = "lockout_cleared", _("Log-in pause lifted")
+        OTP_RECOVERY_CODES_CREATED = "otp_recovery_codes_created", _("Two-factor recovery codes created")
+        OTP_RECOVERY_CODE_USED = "otp_recovery_code_used", _("Two-factor recovery code used")
 
     # The clinician reads a person sees on their privacy page.
     CLINICIAN_READS = (Action.PORTAL_LIST_VIEW, Action.PORTAL_DETAIL_VIEW, Action.API_READ)
@@ -382,6 +385,30 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_id} → {self.subject_user_id}"
+
+
+# --- devices ---------------------------------------------------------------------------------------------------
+
+
+class TokenDevice(models.Model):
+    """What a person sees of one API token: the device it was issued to and when it was last used.
+
+    knox keeps the token itself (its digest, expiry); this row lives and dies with it (CASCADE), so a
+    revoked or expired token takes its device entry along. `id` is what the devices page and the API name:
+    the token's own key is its digest, which no page should show.
+    """
+
+    token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, related_name="device")
+    name = models.CharField(_("device"), max_length=100, blank=True)
+    # Written at most once a minute, when knox pushes the expiry back (burnout_site/api/authentication.py).
+    last_used_at = models.DateTimeField(_("last used"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("device token")
+        verbose_name_plural = _("device tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name or '?'} ({self.pk})"
 
 
 # --- export ------------------------------------------------------------------------------------------------

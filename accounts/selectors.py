@@ -23,6 +23,7 @@ from .models import (
     ConsentKind,
     DataExport,
     PsychologistProfile,
+    TokenDevice,
     User,
 )
 
@@ -158,6 +159,25 @@ def otp_device_confirmed(*, user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def otp_recovery_codes_left(*, user: Any) -> int:
+    """How many unused two-factor recovery codes the person has (0 without any)."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def token_device_list(*, user: User) -> QuerySet[TokenDevice]:
+    """The person's signed-in API devices, most recently used first; expired tokens are left out (knox deletes
+    them at their next use or sign-in, whichever comes first)."""
+    now = timezone.now()
+    return (
+        TokenDevice.objects.filter(token__user=user)
+        .filter(Q(token__expiry__isnull=True) | Q(token__expiry__gt=now))
+        .select_related("token")
+        .order_by("-last_used_at", "-id")
+    )
+
+
 @dataclass(frozen=True)
 class PatientDataAccess:
     """The answer to "may this psychologist see patients' data now?": `refusal` names the first step they miss
@@ -213,13 +233,13 @@ def psychologist_profile_get_by_code(*, code: str) -> PsychologistProfile | None
     )
 
 
-def consent_withdrawn(*, user: User, kind: str) -> bool:
+def consent_is_withdrawn(*, user: User, kind: str) -> bool:
     """Whether the person's latest decision for this purpose is a withdrawal (never deciding is not one)."""
     return consent_state(user=user, kind=kind).withdrawn
 
 
 def _processing_not_withdrawn(queryset: QuerySet, *, user_field: str) -> QuerySet:
-    """`consent_withdrawn(kind=processing)` as SQL, negated: rows whose person (at `user_field`) has not
+    """`consent_is_withdrawn(kind=processing)` as SQL, negated: rows whose person (at `user_field`) has not
     withdrawn the processing consent. The same latest event, ordered the same way."""
     latest = (
         ConsentEvent.objects.filter(user=OuterRef(user_field), document__kind=ConsentKind.PROCESSING)
@@ -370,11 +390,3 @@ def data_export_list(*, user: User, limit: int = 5) -> list[DataExport]:
 def data_export_get(*, user: User, export_id: int) -> DataExport | None:
     """One of the person's own exports; anyone else's id is simply not found."""
     return DataExport.objects.filter(user=user, pk=export_id).first()
-
-
-# The names these selectors had before they were named <entity>_<action>, for the callers outside accounts
-# (emotions, telegram_bridge) until they use the new ones.
-care_links_visible = care_link_list_visible
-care_active_links_of_psychologist = care_link_list_visible_to
-care_patients_of_psychologist = care_link_patient_list
-psychologist_profile_of = psychologist_profile_get

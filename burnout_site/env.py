@@ -11,6 +11,11 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The spellings env_bool knows; anything else is refused at start rather than read as "off", so a typo such as
+# HTTPS=ture cannot quietly leave production without TLS flags.
+BOOL_TRUE = frozenset({"1", "true", "yes", "on"})
+BOOL_FALSE = frozenset({"0", "false", "no", "off"})
+
 # A rate's period by the first letter after the slash, as DRF writes rates ("30/min", "5/hour").
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -34,9 +39,14 @@ def env_str(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    spelled = value.strip().lower()
+    if spelled in BOOL_TRUE:
+        return True
+    if spelled in BOOL_FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1, true, yes, on (on) or 0, false, no, off (off), got {value!r}")
 
 
 def env_int(name: str, default: int) -> int:

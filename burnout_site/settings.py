@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from burnout_site.env import env_bool, env_int, env_list, env_rate, env_str, load_dotenv
+from burnout_site.object_storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,11 +62,13 @@ INSTALLED_APPS = [
     "django_q",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # two-factor recovery codes (accounts/services/otp.py)
     "axes",  # login throttling (settings at the end)
     "csp",  # Content-Security-Policy header (settings at the end)
     "accounts",
     "emotions",
     "telegram_bridge",
+    "burnout_site.apps.SiteConfig",  # operations commands (storage_prepare, run_local_s3), health heartbeat
 ]
 
 MIDDLEWARE = [
@@ -226,6 +229,44 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Where raw photos and data-export archives live: "local" (MEDIA_ROOT, one machine) or "s3" (an S3-compatible
+# bucket, so that web and workers on several machines share nothing but PostgreSQL, Redis and the bucket).
+# `manage.py storage_prepare` creates the bucket if it is missing (docs/OPERATIONS.md).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local").strip().lower()
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
+S3_REGION = env_str("S3_REGION", "us-east-1")
+# "path" (http://host/bucket/key) works with every S3-compatible server on any host name; "virtual" for stores
+# that want bucket.host.
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path")
+# Seconds to connect to, and then to wait on, the store: an upload while it is down answers 503 in seconds
+# instead of holding a web process for boto's default minute.
+S3_TIMEOUT_SECONDS = env_int("S3_TIMEOUT_SECONDS", 5)
+if MEDIA_STORAGE == "s3":
+    _s3_missing = [
+        name
+        for name, value in {
+            "S3_BUCKET": S3_BUCKET,
+            "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+            "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY,
+        }.items()
+        if not value
+    ]
+    if _s3_missing:
+        raise ImproperlyConfigured(f"MEDIA_STORAGE=s3 needs {', '.join(_s3_missing)}.")
+    STORAGES["default"] = s3_storage(
+        endpoint_url=S3_ENDPOINT_URL,
+        bucket=S3_BUCKET,
+        access_key=S3_ACCESS_KEY_ID,
+        secret_key=S3_SECRET_ACCESS_KEY,
+        region=S3_REGION,
+        addressing_style=S3_ADDRESSING_STYLE,
+        timeout_seconds=S3_TIMEOUT_SECONDS,
+    )
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, got {MEDIA_STORAGE!r}")
 
 # --- uploads and the emotion model ----------------------------------------------
 
@@ -257,10 +298,21 @@ ANALYSIS_REQUEUE_AFTER_SECONDS = env_int("ANALYSIS_REQUEUE_AFTER_SECONDS", env_i
 # is failed and the person told: a photo that crashes every worker must not be retried for ever.
 ANALYSIS_MAX_ATTEMPTS = env_int("ANALYSIS_MAX_ATTEMPTS", 3)
 
+# --- health (GET /health/, burnout_site/health.py) ------------------------------------------------
+
+# Past these /health/ answers 503 naming the check: no worker heartbeat with the model loaded for this long
+# (workers beat every minute), the oldest pending analysis waiting this long, a repeating schedule overdue by this
+# much (the scheduler is not running).
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 180)
+HEALTH_PENDING_MAX_AGE_SECONDS = env_int("HEALTH_PENDING_MAX_AGE_SECONDS", 600)
+HEALTH_SCHEDULER_MAX_LATE_SECONDS = env_int("HEALTH_SCHEDULER_MAX_LATE_SECONDS", 180)
+
 # --- security -----------------------------------------------------------------
 
 HTTPS = env_bool("HTTPS", False)  # behind TLS in production: turns every flag below on
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# A load balancer's health probe often speaks plain HTTP to the web process: answer it rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
@@ -343,12 +395,31 @@ CORRELATION_WINDOW_DAYS = env_int("CORRELATION_WINDOW_DAYS", 365)
 # Burnout flags (docs/burnout-flags.md) reuse the PORTAL_WINDOW_DAYS and PORTAL_FLAG_* thresholds above and
 # add one: a CBI personal-burnout score at or above this (0-100) raises the questionnaire flag.
 BURNOUT_FLAG_CBI_SCORE = env_int("BURNOUT_FLAG_CBI_SCORE", 50)
+# The personal baseline (docs/burnout-flags.md): the person's own negative share over the BURNOUT_BASELINE_DAYS
+# before the recent window, once it holds at least this many readings on this many different days...
+BURNOUT_BASELINE_DAYS = env_int("BURNOUT_BASELINE_DAYS", 90)
+BURNOUT_BASELINE_MIN_READINGS = env_int("BURNOUT_BASELINE_MIN_READINGS", 20)
+BURNOUT_BASELINE_MIN_DAYS = env_int("BURNOUT_BASELINE_MIN_DAYS", 7)
+# ...and the "rise against the personal baseline" flag when the recent share is this many points above it.
+BURNOUT_BASELINE_RISE_PERCENT = env_int("BURNOUT_BASELINE_RISE_PERCENT", 20)
+# A reading's confidence (its top emotion's probability, emotions/confidence.py) in plain words: "sure" from
+# CONFIDENCE_SURE_PERCENT, "unsure" below CONFIDENCE_UNSURE_BELOW_PERCENT, "fairly sure" between. Unsure
+# readings are listed but left out of every share, chart and burnout rule.
+CONFIDENCE_SURE_PERCENT = env_int("CONFIDENCE_SURE_PERCENT", 70)
+CONFIDENCE_UNSURE_BELOW_PERCENT = env_int("CONFIDENCE_UNSURE_BELOW_PERCENT", 40)
+if not 0 <= CONFIDENCE_UNSURE_BELOW_PERCENT <= CONFIDENCE_SURE_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        "Need 0 <= CONFIDENCE_UNSURE_BELOW_PERCENT <= CONFIDENCE_SURE_PERCENT <= 100, got "
+        f"{CONFIDENCE_UNSURE_BELOW_PERCENT} and {CONFIDENCE_SURE_PERCENT}."
+    )
 # Psychologists are told of a new flag by e-mail; the console backend prints it (set SMTP in production).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "burnout-detector@localhost")
 
 # --- REST API for mobile clients (burnout_site/api, docs/api.md) ------------------------------------------
 
+# knox's token model is swappable; accounts.TokenDevice points at it by this name (the default model).
+KNOX_TOKEN_MODEL = "knox.AuthToken"
 REST_KNOX = {
     # Days a device token lives without use; every use (at most once a minute) pushes the expiry back.
     "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30)),
@@ -376,7 +447,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "emotions.models.PhotoAssessment.Status",
         "CareLinkStatusEnum": "accounts.models.CareLink.Status",
         "ExportStatusEnum": "accounts.models.DataExport.Status",
-        "AlertChannelEnum": "accounts.models.PsychologistProfile.AlertChannel",
+        "AlertChannelEnum": "accounts.channels.alert_channel_choices",
     },
 }
 
@@ -403,6 +474,11 @@ TELEGRAM_UPDATE_MAX_ATTEMPTS = env_int("TELEGRAM_UPDATE_MAX_ATTEMPTS", 3)
 
 # --- login throttling and Content-Security-Policy (docs/configuration.md) -----------------------------------
 
+# Password reset e-mails asked for (web page and API together) per client address and per e-mail address
+# (burnout_site/rate_limits.py); a reset link works for PASSWORD_RESET_HOURS and only once.
+PASSWORD_RESET_RATE_IP = env_rate("PASSWORD_RESET_RATE_IP", "10/hour")
+PASSWORD_RESET_RATE_EMAIL = env_rate("PASSWORD_RESET_RATE_EMAIL", "3/hour")
+PASSWORD_RESET_TIMEOUT = 3600 * env_int("PASSWORD_RESET_HOURS", 2)
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one IP address, that pair is
 # refused (even with the right password) for AXES_COOLOFF_HOURS. Web login and the API token endpoint alike.
 AUTHENTICATION_BACKENDS = [

@@ -7,11 +7,13 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from accounts.urls import care_urlpatterns
+from burnout_site.health import health
 from emotions.urls import portal_urlpatterns
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),  # for load balancers and monitors: docs/OPERATIONS.md
     path("admin/", admin.site.urls),
     path("api/", include("burnout_site.api_urls")),  # REST API, schema and docs: docs/api.md
     path("accounts/", include("accounts.urls")),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import SharingCategory
 from emotions import selectors
+from emotions.guidance import baseline_comparison_text, baseline_summary_text
 
 ALL_CATEGORIES = tuple(SharingCategory.values)
 
@@ -30,7 +31,7 @@ def dynamics_context(user: Any, days: int, categories: Collection[str] = ALL_CAT
     context: dict[str, Any] = {
         "days": days,
         "periods": selectors.DASHBOARD_PERIODS,
-        "user_tz": selectors.user_tzinfo(user),
+        "user_tz": selectors.user_tzinfo_get(user=user),
         "shared": shared,
         "has_any": shared["readings"] and selectors.assessment_exists(user=user),
     }
@@ -98,9 +99,9 @@ CORRELATION_MODERATE, CORRELATION_WEAK = -0.3, -0.1
 
 def correlation_context(user: Any) -> dict[str, Any] | None:
     """What the dashboard says about photos against the person's own ratings; None below the minimum of pairs."""
-    today = timezone.localdate(timezone=selectors.user_tzinfo(user))
+    today = timezone.localdate(timezone=selectors.user_tzinfo_get(user=user))
     first_day = today - timedelta(days=settings.CORRELATION_WINDOW_DAYS - 1)
-    result = selectors.mood_correlation(user=user, first_day=first_day)
+    result = selectors.mood_correlation_compute(user=user, first_day=first_day)
     if result.n < settings.CORRELATION_MIN_PAIRS:
         return None
     if result.rho is None:
@@ -123,6 +124,19 @@ def correlation_context(user: Any) -> dict[str, Any] | None:
             "for you, your own ratings are the better guide."
         )
     return {"result": result, "words": words}
+
+
+def baseline_context(user: Any) -> dict[str, Any]:
+    """The dashboard's "Compared with your usual": the baseline (or why none yet), the last 7 and 14 days."""
+    baseline, comparisons = selectors.baseline_comparisons(user=user)
+    return {
+        "exists": baseline.exists,
+        "summary": baseline_summary_text(baseline),
+        "rows": [
+            {"verdict": comparison.verdict.value, "text": baseline_comparison_text(comparison)}
+            for comparison in comparisons
+        ],
+    }
 
 
 def period_from(raw: str | None) -> int:

@@ -6,7 +6,9 @@ schedules (emotions/migrations/0002_schedules.py); renaming a function breaks th
 
 from __future__ import annotations
 
+from accounts.models import User
 from emotions import services
+from emotions.heartbeat import worker_heartbeat_record
 from emotions.models import PhotoAssessment
 
 
@@ -35,4 +37,18 @@ def fail_stale_assessments() -> int:
 
 def evaluate_burnout_flags() -> int:
     """Daily: raise or clear everyone's burnout flags; returns how many flags were raised."""
-    return services.burnout_flags_evaluate_all()
+    return services.burnout_flag_evaluate_all()
+
+
+def evaluate_person_burnout_flags(user_id: int) -> int | None:
+    """Right after a new reading, mood rating or answer: the person's flags; None if they are gone."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return None  # erased since: nothing to evaluate
+    return len(services.burnout_flag_evaluate(user=user))
+
+
+def worker_heartbeat() -> str:
+    """Every minute: load the model in this worker and record it for /health/ (emotions/heartbeat.py)."""
+    beat = worker_heartbeat_record()
+    return beat.model_version or beat.model_error

@@ -13,8 +13,10 @@ urlpatterns = [
     path("photos/new/", views.upload, name="upload"),
     path("photos/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("photos/<int:pk>/status/", views.assessment_status, name="assessment_status"),
+    path("photos/<int:pk>/feedback/", views.assessment_feedback, name="assessment_feedback"),
     path("mood/", views.self_report_new, name="self_report_new"),
     path("questionnaires/cbi/", views.questionnaire_cbi, name="questionnaire_cbi"),
+    path("questionnaires/cbi/<int:pk>/", views.questionnaire_cbi_result, name="questionnaire_cbi_result"),
 ]
 
 # Mounted at /portal/ (namespace "portal"): the psychologist's view of the patients who share with them.

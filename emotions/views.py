@@ -20,43 +20,55 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import portal_access_required
 from accounts.forms import AliasForm
 from accounts.models import ConsentKind, SharingCategory
-from accounts.selectors import care_active_links_of_psychologist, care_patients_of_psychologist, consent_is_active
-from accounts.services import (
-    CONSENT_REQUIRED_MESSAGE,
-    ConsentRequired,
-    care_link_end,
-    care_link_set_alias,
+from accounts.selectors import (
+    care_link_list_visible_to,
+    care_link_patient_list,
+    consent_current_document,
+    consent_is_active,
 )
+from accounts.services import (
+    ConsentRequired,
+    care_link_alias_set,
+    care_link_end,
+)
+from accounts.views.common import refusal_page
 from burnout_site.rate_limits import RateLimited, photo_upload_take
+from burnout_site.storage import StorageUnavailable
 from emotions import selectors
-from emotions.dashboard import correlation_context, dynamics_context, period_from
+from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
 from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
-from emotions.models import PhotoAssessment, SelfReport
+from emotions.guidance import cbi_guidance
+from emotions.models import EMOTION_NAMES, UNSURE_NOT_COUNTED, AssessmentFeedback, PhotoAssessment, SelfReport
 from emotions.services import (
+    FeedbackRejected,
     QuestionnaireRejected,
     SelfReportRejected,
     assessment_create,
+    assessment_feedback_set,
+    assessment_feedback_withdraw,
     questionnaire_cbi_create,
     self_report_create,
 )
+
+# The emotions a person may choose in "Was this right?", in the model's class order.
+EMOTION_CHOICES: list[tuple[str, Any]] = list(EMOTION_NAMES.items())
 
 # The detail page asks for the status this often while the analysis runs (static/js/assessment.js
 # and the <noscript> refresh read it from the page).
 POLL_SECONDS = 2
 
 
-def _consent_first(request: HttpRequest, *, status: int | None = None) -> HttpResponse:
-    """Send the person to read and accept the processing consent, then back to the upload page."""
+def _consent_url() -> str:
+    """The processing consent, then back to the upload page."""
     url = reverse("accounts:consent", args=[ConsentKind.PROCESSING])
-    query = urlencode({"next": reverse("emotions:upload")})
-    if status is None:
-        return redirect(f"{url}?{query}")
-    # A POST without consent (a form left open across a withdrawal): refuse and say why, nothing stored.
-    return render(
-        request,
-        "emotions/consent_required.html",
-        {"message": CONSENT_REQUIRED_MESSAGE, "consent_url": f"{url}?{query}"},
-        status=status,
+    return f"{url}?{urlencode({'next': reverse('emotions:upload')})}"
+
+
+def _consent_refused(request: HttpRequest, refusal: ConsentRequired) -> HttpResponse:
+    # A POST without consent (a form left open across a withdrawal): refuse and say why, nothing stored; the
+    # status is the refusal's (consent_required, or consent_unavailable while no document is published).
+    return refusal_page(
+        request, refusal, template="emotions/consent_required.html", context={"consent_url": _consent_url()}
     )
 
 
@@ -64,7 +76,9 @@ def _consent_first(request: HttpRequest, *, status: int | None = None) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     if not consent_is_active(user=request.user, kind=ConsentKind.PROCESSING):
-        return _consent_first(request, status=403 if request.method == "POST" else None)
+        if request.method != "POST":
+            return redirect(_consent_url())
+        return _consent_refused(request, ConsentRequired(consent_current_document(kind=ConsentKind.PROCESSING)))
     if request.method == "POST":
         try:
             photo_upload_take(user_id=request.user.pk)
@@ -83,8 +97,12 @@ def upload(request: HttpRequest) -> HttpResponse:
                     photo=form.cleaned_data["photo"],
                     source=PhotoAssessment.Source.WEB,
                 )
-            except ConsentRequired:
-                return _consent_first(request, status=403)
+            except ConsentRequired as refusal:
+                return _consent_refused(request, refusal)
+            except StorageUnavailable as exc:
+                # The form again with the reason (503): nothing was stored, the person can simply send it again.
+                context = {"form": PhotoUploadForm(), "refusal": exc.message}
+                return render(request, "emotions/upload.html", context, status=exc.status)
             return redirect("emotions:assessment_detail", pk=assessment.pk)
         # 400 and the form again: a rejected photo is the person's input, never a server error.
         return render(request, "emotions/upload.html", {"form": form}, status=400)
@@ -104,10 +122,15 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "poll_seconds": POLL_SECONDS,
-            "user_tz": selectors.user_tzinfo(request.user),
+            "user_tz": selectors.user_tzinfo_get(user=request.user),
             "mood_form": SelfReportForm(initial={"assessment": assessment.pk}),
             "mood_next": request.path,
             "answered_mood": assessment.self_reports.order_by("-at", "-id").first(),
+            "emotion_choices": EMOTION_CHOICES,
+            "feedback_next": request.path,
+            "unsure_not_counted": UNSURE_NOT_COUNTED,
+            "confidence_sure_percent": settings.CONFIDENCE_SURE_PERCENT,
+            "confidence_unsure_below_percent": settings.CONFIDENCE_UNSURE_BELOW_PERCENT,
         },
     )
 
@@ -132,7 +155,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cbi_due": selectors.questionnaire_cbi_due(user=request.user),
             "cbi_latest": selectors.questionnaire_cbi_latest(user=request.user),
             "correlation": correlation_context(request.user),
-            "open_flags": selectors.burnout_flags_open(user=request.user),
+            "baseline": baseline_context(request.user) if context["has_any"] else None,
+            "open_flags": selectors.burnout_flag_list_open(user=request.user),
+            "emotion_choices": EMOTION_CHOICES,
+            "feedback_next": request.get_full_path(),
+            "feedback_agreement": selectors.assessment_feedback_agreement_get(user=request.user),
         }
     )
     return render(request, "emotions/dashboard.html", context)
@@ -170,6 +197,35 @@ def self_report_new(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
+def _feedback_thanks(feedback: AssessmentFeedback) -> str:
+    if feedback.agrees:
+        return _("Thank you. You said the reading was right.")
+    return _("Thank you. You said the photo shows: %(emotion)s.") % {"emotion": feedback.label_display}
+
+
+@login_required
+@require_POST
+def assessment_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Was this right?" from a photo's page or the dashboard's list: `label` sets it, `withdraw` forgets it.
+
+    A refusal (not your photo, no reading yet, an emotion we do not know) is a page with its message and
+    the status its code declares; nothing is stored. Back to where the form was, otherwise.
+    """
+    back = _safe_next(request, reverse("emotions:assessment_detail", args=[pk]))
+    try:
+        if request.POST.get("withdraw"):
+            assessment_feedback_withdraw(user=request.user, assessment_id=pk)
+            messages.success(request, _("Your answer about this reading has been withdrawn."))
+        else:
+            feedback = assessment_feedback_set(
+                user=request.user, assessment_id=pk, label=request.POST.get("label"), source=PhotoAssessment.Source.WEB
+            )
+            messages.success(request, _feedback_thanks(feedback))
+    except FeedbackRejected as refusal:
+        return refusal_page(request, refusal)
+    return redirect(back)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire_cbi(request: HttpRequest) -> HttpResponse:
@@ -184,14 +240,29 @@ def questionnaire_cbi(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)},
             )
-            return redirect("emotions:questionnaire_cbi")
+            return redirect("emotions:questionnaire_cbi_result", pk=response.pk)
     status = 400 if request.method == "POST" else 200
     context = {
         "form": form,
         "history": list(selectors.questionnaire_cbi_list(user=request.user)[:52]),
-        "user_tz": selectors.user_tzinfo(request.user),
+        "user_tz": selectors.user_tzinfo_get(user=request.user),
     }
     return render(request, "emotions/questionnaire_cbi.html", context, status=status)
+
+
+@login_required
+@require_GET
+@never_cache
+def questionnaire_cbi_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """One answer's score in its band, with the burnout card at once when the `cbi` rule holds for it."""
+    # Among the person's own answers only: someone else's id is a 404, like a photo's.
+    response = get_object_or_404(selectors.questionnaire_cbi_list(user=request.user), pk=pk)
+    context = {
+        "response": response,
+        "guidance": cbi_guidance(response.score),
+        "user_tz": selectors.user_tzinfo_get(user=request.user),
+    }
+    return render(request, "emotions/questionnaire_cbi_result.html", context)
 
 
 # --- the psychologist's portal: everything goes through the active care links -------------------------------
@@ -219,7 +290,7 @@ def portal_patients(request: HttpRequest) -> HttpResponse:
 def _patient_of(request: HttpRequest, patient_id: int) -> Any:
     # Looked up among this psychologist's active patients only: any other id, an old one or one whose
     # link was revoked is a 404, so ids do not even reveal who uses the product.
-    return get_object_or_404(care_patients_of_psychologist(psychologist=request.user), pk=patient_id)
+    return get_object_or_404(care_link_patient_list(psychologist=request.user), pk=patient_id)
 
 
 @portal_access_required
@@ -256,11 +327,11 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
 @require_POST
 def portal_patient_alias(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient_of(request, patient_id)
-    link = care_active_links_of_psychologist(psychologist=request.user).get(patient=patient)
+    link = care_link_list_visible_to(psychologist=request.user).get(patient=patient)
     form = AliasForm(request.POST)
     if form.is_valid():
         try:
-            care_link_set_alias(link=link, psychologist=request.user, alias=form.cleaned_data["alias"])
+            care_link_alias_set(link=link, psychologist=request.user, alias=form.cleaned_data["alias"])
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
@@ -274,7 +345,7 @@ def portal_patient_alias(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def portal_end_link(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient_of(request, patient_id)
-    link = care_active_links_of_psychologist(psychologist=request.user).get(patient=patient)
+    link = care_link_list_visible_to(psychologist=request.user).get(patient=patient)
     care_link_end(link=link, psychologist=request.user)
     messages.success(request, _("You no longer have access to this person's data."))
     return redirect("portal:patients")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from accounts.models import CareLink, PsychologistProfile, SharingCategory
-from accounts.selectors import care_links_visible
+from accounts.selectors import care_link_list_visible
 from burnout_site.queue import task_enqueue
 from emotions.models import BurnoutFlag
 from emotions.services import burnout_alert_compose, burnout_alert_email
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ALERT_TASK = "telegram_bridge.tasks.burnout_alert_send"
-TELEGRAM = PsychologistProfile.AlertChannel.TELEGRAM
+# Our channel's name in the registry, which is what `PsychologistProfile.alert_channel` stores when chosen.
+TELEGRAM = "telegram"
 
 
 def telegram_alerts_possible(*, user: User) -> bool:
@@ -57,7 +58,7 @@ def _enqueue(*, link_id: int, flag_ids: list[int]) -> bool:
 
 def burnout_alert_deliver(*, link_id: int, flag_ids: list[int], attempt: int = 1) -> None:
     """Send one psychologist's alert in Telegram; e-mail it when Telegram refuses, gives up, or is gone meanwhile."""
-    links = care_links_visible(category=SharingCategory.FLAGS)
+    links = care_link_list_visible(category=SharingCategory.FLAGS)
     link = links.select_related("psychologist", "patient").filter(pk=link_id).first()
     if link is None:
         return  # sharing ended, paused by a withdrawal or no longer covers the flags: not to hear of it

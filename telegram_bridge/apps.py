@@ -12,7 +12,7 @@ class TelegramBridgeConfig(AppConfig):
     def ready(self) -> None:
         # accounts and emotions cannot import this app: it registers here everything they hand to Telegram.
         from accounts.channels import RegisteredChannel, channel_register
-        from accounts.models import CareLink, PsychologistProfile
+        from accounts.models import CareLink
         from accounts.personal_data import PersonalDataSection, TaskSubject
         from emotions.models import PhotoAssessment
         from telegram_bridge import alerts, handlers, services, views
@@ -20,8 +20,8 @@ class TelegramBridgeConfig(AppConfig):
 
         channel_register(
             RegisteredChannel(
-                name=PsychologistProfile.AlertChannel.TELEGRAM,
-                label=PsychologistProfile.AlertChannel.TELEGRAM.label,
+                name=alerts.TELEGRAM,
+                label=_("Telegram"),
                 connect_url_name="telegram_bridge:connect",
                 connect_help=views.connect_help,
                 connected=alerts.telegram_alerts_possible,

@@ -19,10 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from emotions.models import PhotoAssessment
-from emotions.services import assessments_awaiting_notification
+from emotions.services import assessment_list_awaiting_notification
 from telegram_bridge import handlers
 from telegram_bridge.models import ProcessedUpdate
-from telegram_bridge.services import enqueue_update_handling, update_mark_handled
+from telegram_bridge.services import update_handling_enqueue, update_mark_handled
 
 logger = logging.getLogger(__name__)
 
@@ -80,14 +80,14 @@ def updates_resume(*, now: datetime | None = None) -> int:
     update_ids = list(stalled.order_by("received_at").values_list("update_id", flat=True)[:500])
     for update_id in update_ids:
         logger.info("Telegram update %s was not handled: queued again", update_id)
-        enqueue_update_handling(update_id=update_id)
+        update_handling_enqueue(update_id=update_id)
     return len(update_ids)
 
 
 def results_resume(*, now: datetime | None = None) -> int:
     """Send the result replies that no one sent (the hook died with its worker, Telegram was down)."""
     now = now or timezone.now()
-    assessment_ids = assessments_awaiting_notification(
+    assessment_ids = assessment_list_awaiting_notification(
         source=PhotoAssessment.Source.TELEGRAM,
         settled_before=now - RESULT_REPLY_GRACE,
         since=now - RESULT_REPLY_HORIZON,

@@ -19,7 +19,7 @@ from django_q.conf import Conf
 from django_q.tasks import async_task
 
 from accounts.models import Channel
-from accounts.services import account_erase_confirmed, consent_require
+from accounts.services import consent_require, user_erase_confirmed
 from burnout_site.errors import Refusal
 from burnout_site.queue import task_enqueue
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
@@ -66,7 +66,7 @@ def _new_link_hint() -> str:
 
 
 @transaction.atomic
-def telegram_link(*, token: str, telegram_user_id: int, chat_id: int, language: str = "") -> TelegramAccount:
+def telegram_account_link(*, token: str, telegram_user_id: int, chat_id: int, language: str = "") -> TelegramAccount:
     """Link the Telegram user to the token's web account, replacing any earlier link of either side."""
     row = (
         TelegramLinkToken.objects.select_for_update()
@@ -97,7 +97,7 @@ def telegram_link(*, token: str, telegram_user_id: int, chat_id: int, language: 
 
 
 @transaction.atomic
-def telegram_unlink(*, telegram_user_id: int | None = None, user: User | None = None) -> bool:
+def telegram_account_unlink(*, telegram_user_id: int | None = None, user: User | None = None) -> bool:
     """Forget the link (from the bot by Telegram id, or from the website by user); True if there was one."""
     accounts = TelegramAccount.objects.all()
     if telegram_user_id is not None:
@@ -134,7 +134,7 @@ def update_receive(*, payload: dict[str, Any]) -> bool:
                 async_task(HANDLE_UPDATE_TASK, update_id, group=UPDATE_TASK_GROUP)
             else:
                 # Redis would hand the task to a worker before the row is committed.
-                transaction.on_commit(partial(enqueue_update_handling, update_id=update_id))
+                transaction.on_commit(partial(update_handling_enqueue, update_id=update_id))
     except IntegrityError:
         # A replay is an update_id already stored; any other refusal by the database is not one, and
         # answering it as a replay would drop the update in silence.
@@ -164,7 +164,7 @@ def update_store(*, payload: dict[str, Any]) -> ProcessedUpdate | None:
         return None
 
 
-def enqueue_update_handling(*, update_id: int) -> None:
+def update_handling_enqueue(*, update_id: int) -> None:
     # Telegram already has its 200; if the broker is down the row stays unhandled and the sweep queues it again.
     task_enqueue(HANDLE_UPDATE_TASK, update_id, what=f"Telegram update {update_id}", group=UPDATE_TASK_GROUP)
 
@@ -179,9 +179,9 @@ def update_mark_handled(*, update: ProcessedUpdate) -> None:
 
 
 def _local_now(user: User, now: datetime | None = None) -> datetime:
-    from emotions.selectors import user_tzinfo
+    from emotions.selectors import user_tzinfo_get
 
-    return timezone.localtime(now or timezone.now(), user_tzinfo(user))
+    return timezone.localtime(now or timezone.now(), user_tzinfo_get(user=user))
 
 
 def telegram_keep_photos_set(*, account: TelegramAccount, keep: bool) -> None:
@@ -208,7 +208,7 @@ def telegram_reminder_set(*, account: TelegramAccount, at: time | None, now: dat
     account.save(update_fields=["remind_at", "remind_last_on"])
 
 
-def telegram_reminders_due(*, now: datetime | None = None) -> list[TelegramAccount]:
+def telegram_reminder_claim_due(*, now: datetime | None = None) -> list[TelegramAccount]:
     """Accounts whose reminder is due and that this caller claimed: each is returned to one caller per day."""
     claimed = []
     for account in TelegramAccount.objects.filter(remind_at__isnull=False).select_related("user"):
@@ -327,7 +327,7 @@ def _delete_signer(account: TelegramAccount) -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=f"telegram_bridge.delete:{account.telegram_user_id}:{account.user_id}")
 
 
-def telegram_delete_token(*, account: TelegramAccount) -> str:
+def telegram_account_erase_token_sign(*, account: TelegramAccount) -> str:
     """The callback data of the "Yes, delete everything" button."""
     return _delete_signer(account).sign(DELETE_TOKEN_VALUE)
 
@@ -344,7 +344,7 @@ def telegram_account_erase(*, account: TelegramAccount, token: str) -> None:
         ) from exc
     except signing.BadSignature as exc:
         raise TelegramDeleteRefused("invalid", _("This button is not valid for you. Nothing was deleted.")) from exc
-    account_erase_confirmed(user=account.user, channel=Channel.TELEGRAM)
+    user_erase_confirmed(user=account.user, channel=Channel.TELEGRAM)
 
 
 # --- personal data (registered in apps.py) ---------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import portal_access_required
 from accounts.models import User
 from telegram_bridge.models import TelegramAccount
-from telegram_bridge.services import link_token_create, telegram_unlink, update_receive
+from telegram_bridge.services import link_token_create, telegram_account_unlink, update_receive
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def _connect(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST" and context["bot_configured"]:
         if request.POST.get("action") == "unlink":
-            telegram_unlink(user=request.user)
+            telegram_account_unlink(user=request.user)
             return redirect("telegram_bridge:connect")
         _token, link = link_token_create(user=request.user)
         context.update(link=link, qr_svg=mark_safe(_qr_svg(link)), minutes=15)

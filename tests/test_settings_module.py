@@ -99,6 +99,21 @@ def test_empty_values_keep_the_defaults() -> None:
     assert "orm" in config["q_cluster"]
 
 
+@pytest.mark.parametrize("value", ["ture", "2", "enabled"])
+def test_refuses_a_boolean_it_does_not_know(value: str) -> None:
+    # A typo must stop the start, not quietly read as off (HTTPS=ture would drop every TLS flag).
+    done = _run(["-c", _PROBE], DEBUG="1", HTTPS=value)
+    assert done.returncode != 0
+    assert f"HTTPS must be one of 1, true, yes, on (on) or 0, false, no, off (off), got {value!r}" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1", True), (" Yes ", True), ("on", True), ("0", False), ("OFF", False)]
+)
+def test_booleans_take_every_spelling_they_know(value: str, expected: bool) -> None:
+    assert _settings(DEBUG=value, SECRET_KEY="s" * 50)["debug"] is expected
+
+
 def test_default_is_sqlite_with_wal_immediate_transactions_and_a_lock_timeout() -> None:
     config = _settings(SECRET_KEY="x" * 50)
     assert config["engine"] == "django.db.backends.sqlite3"

@@ -10,7 +10,9 @@ from __future__ import annotations
 from .access import require_patient_data_access
 from .auth import LogoutAllApi, LogoutApi, MeApi, RegisterApi, TokenApi
 from .consents import ConsentApi
+from .devices import TokenListApi, TokenRevokeApi
 from .export import ExportDetailApi, ExportDownloadApi, ExportRequestApi
+from .password import PasswordChangeApi, PasswordResetApi, PasswordResetConfirmApi
 from .psychologists import PsychologistProfileApi, TwoFactorApi
 from .sharing import CareLinkDetailApi, CareLinkListApi, CareLinkRevokeApi, PsychologistLookupApi
 
@@ -25,10 +27,15 @@ __all__ = [
     "LogoutAllApi",
     "LogoutApi",
     "MeApi",
+    "PasswordChangeApi",
+    "PasswordResetApi",
+    "PasswordResetConfirmApi",
     "PsychologistLookupApi",
     "PsychologistProfileApi",
     "RegisterApi",
     "TokenApi",
+    "TokenListApi",
+    "TokenRevokeApi",
     "TwoFactorApi",
     "require_patient_data_access",
 ]

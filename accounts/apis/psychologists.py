@@ -13,7 +13,7 @@ from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
 from burnout_site.errors import Refusal
 
-from ..alert_channels import alert_channel_effective
+from ..channels import alert_channel_choices, alert_channel_effective
 from ..models import PsychologistProfile
 from ..selectors import otp_device_confirmed, psychologist_profile_get
 from ..services import (
@@ -22,8 +22,20 @@ from ..services import (
     psychologist_alert_channel_set,
     psychologist_profile_save,
 )
+from ..services.otp import otp_recovery_codes_create
 from .access import require_patient_data_access
 from .common import ACCOUNT_TAG
+
+
+class AlertChannelField(serializers.ChoiceField):
+    """E-mail or a registered alert channel (accounts/channels.py).
+
+    DRF wants the choices as a list: they are read from the registry whenever a serializer is built (DRF builds
+    each serializer's fields anew from their arguments), so never before the apps have registered theirs.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(choices=alert_channel_choices(), **kwargs)
 
 
 class PsychologistProfileOutputSerializer(serializers.Serializer):
@@ -33,14 +45,12 @@ class PsychologistProfileOutputSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="What patients type (or open as a link) to share with you.")
     verified = serializers.BooleanField(source="is_verified")
     verified_at = serializers.DateTimeField(allow_null=True)
-    alert_channel = serializers.ChoiceField(
-        choices=PsychologistProfile.AlertChannel.choices, help_text="Where you chose to get burnout alerts."
-    )
+    alert_channel = AlertChannelField(help_text="Where you chose to get burnout alerts.")
     alert_channel_effective = serializers.SerializerMethodField(
-        help_text="Where they go now: `email` when Telegram is chosen but no Telegram account is connected."
+        help_text="Where they go now: `email` while the chosen channel is not connected to your account."
     )
 
-    @extend_schema_field(serializers.ChoiceField(choices=PsychologistProfile.AlertChannel.choices))
+    @extend_schema_field(AlertChannelField())
     def get_alert_channel_effective(self, profile: PsychologistProfile) -> str:
         return alert_channel_effective(profile=profile)
 
@@ -52,7 +62,7 @@ ALERT_ACCESS_ERRORS = (
 
 
 class AlertChannelInputSerializer(ApiInputSerializer):
-    alert_channel = serializers.ChoiceField(choices=PsychologistProfile.AlertChannel.choices)
+    alert_channel = AlertChannelField()
 
 
 class PsychologistProfileApi(ApiView):
@@ -98,7 +108,7 @@ class PsychologistProfileApi(ApiView):
             {200: PsychologistProfileOutputSerializer},
             415,
             described={
-                400: "`invalid`, or `not_connected` (under `fields.alert_channel`): connect Telegram on the "
+                400: "`invalid`, or `not_connected` (under `fields.alert_channel`): connect the channel on the "
                 "website first; the message says where.",
                 403: ALERT_ACCESS_ERRORS,
             },
@@ -126,6 +136,12 @@ class TwoFactorOutputSerializer(serializers.Serializer):
     confirmed = serializers.BooleanField()
     secret = serializers.CharField(required=False, help_text="Base32 key to type into an authenticator app.")
     otpauth_uri = serializers.CharField(required=False, help_text="The same key as an otpauth:// link (QR code).")
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Only in the answer to the confirmation: 10 single-use codes that stand in for the app. "
+        "Shown this once; new ones are made on the website's two-factor page.",
+    )
 
 
 def _psychologists_only(request: Request) -> None:
@@ -178,4 +194,5 @@ class TwoFactorApi(ApiView):
             raise Refusal("already_confirmed", _("Two-factor authentication is already on."))
         device = otp_device_for_setup(user=request.user)
         otp_device_confirm(user=request.user, device=device, token=serializer.validated_data["token"])
-        return Response(TwoFactorOutputSerializer({"confirmed": True}).data)
+        codes = otp_recovery_codes_create(user=request.user)
+        return Response(TwoFactorOutputSerializer({"confirmed": True, "recovery_codes": codes}).data)

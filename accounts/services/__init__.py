@@ -45,7 +45,6 @@ __all__ = [
     "ConsentRequired",
     "ExportLinkExpired",
     "_export_sections",
-    "account_erase_confirmed",
     "audit_record",
     "audit_record_many",
     "care_link_alias_set",
@@ -53,7 +52,6 @@ __all__ = [
     "care_link_create",
     "care_link_end",
     "care_link_revoke",
-    "care_link_set_alias",
     "consent_grant",
     "consent_require",
     "consent_withdraw",
@@ -75,8 +73,3 @@ __all__ = [
     "user_password_changed",
     "user_profile_update",
 ]
-
-# The names these services had before they were named <entity>_<action>, for the callers outside accounts
-# (telegram_bridge, emotions) until they use the new ones.
-account_erase_confirmed = user_erase_confirmed
-care_link_set_alias = care_link_alias_set

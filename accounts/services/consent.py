@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from burnout_site.errors import Refusal
 
-from ..channels import channels_consent_withdrawn
+from ..channels import channel_consent_withdrawn_notify
 from ..models import AuditEvent, CareLink, Channel, ConsentDocument, ConsentEvent, ConsentKind, User
 from ..selectors import consent_current_document, consent_is_active, consent_latest_event
 from .audit import audit_record
@@ -102,7 +102,7 @@ def consent_withdraw(
         detail={"kind": kind, "version": latest.document.version, "channel": channel},
     )
     if kind == ConsentKind.PROCESSING:
-        channels_consent_withdrawn(user=user)
+        channel_consent_withdrawn_notify(user=user)
     return event
 
 

@@ -23,7 +23,7 @@ from burnout_site.errors import Refusal
 from burnout_site.queue import task_enqueue
 from burnout_site.storage import storage_delete as _storage_delete
 
-from ..models import AuditEvent, CareLink, ConsentEvent, DataExport, PsychologistProfile, User
+from ..models import AuditEvent, CareLink, ConsentEvent, DataExport, PsychologistProfile, TokenDevice, User
 from ..personal_data import personal_data_sections
 from .audit import audit_record
 
@@ -144,6 +144,16 @@ def _export_sections(user: User) -> dict[str, list[dict[str, Any]]]:
             )
         ],
     }
+    # The devices page's entries: what the person named their apps and when they used them (the tokens stay out).
+    sections["devices"] = [
+        {
+            "device_name": device.name,
+            "signed_in": device.token.created,
+            "last_used": device.last_used_at,
+            "expiry": device.token.expiry,
+        }
+        for device in TokenDevice.objects.filter(token__user=user).select_related("token").order_by("id")
+    ]
     profile = PsychologistProfile.objects.filter(user=user).first()
     if profile is not None:
         sections["psychologist_profile"] = [

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from burnout_site.errors import Refusal
 
-from ..alert_channels import alert_channel_connect_url, alert_channel_connected
+from ..channels import alert_channel_connect_url, alert_channel_connected, alert_channel_label
 from ..models import AuditEvent, PsychologistProfile, User, psychologist_code_generate
 from .audit import audit_record
 
@@ -60,9 +60,8 @@ def _profile_save_with_unique_code(profile: PsychologistProfile) -> None:
 
 def alert_channel_not_connected_message(*, channel: str) -> str:
     """The refusal of a channel still to be connected, with the address of the page that connects it."""
-    label = PsychologistProfile.AlertChannel(channel).label
     return _("Connect %(channel)s to your account first: %(url)s") % {
-        "channel": label,
+        "channel": alert_channel_label(channel=channel),
         "url": alert_channel_connect_url(channel=channel) or settings.SITE_URL,
     }
 

@@ -26,12 +26,12 @@ from ..services import (
     care_link_create,
     care_link_revoke,
 )
-from .common import message_page, posted, refusal_page
+from .common import posted, refusal_page
 
 
 def _patients_only(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_patient:
-        return message_page(request, str(PATIENTS_ONLY_MESSAGE), status=403)
+        return refusal_page(request, Refusal("not_patient", str(PATIENTS_ONLY_MESSAGE)))
     return None
 
 
@@ -94,7 +94,8 @@ def care_invite(request: HttpRequest, code: str) -> HttpResponse:
         return refused
     profile = psychologist_profile_get_by_code(code=code)
     if profile is None:
-        return message_page(request, str(CODE_UNKNOWN_MESSAGE), status=404)
+        # A link, not typed input: an unknown code in the address is a page that does not exist.
+        return refusal_page(request, Refusal("not_found", str(CODE_UNKNOWN_MESSAGE)))
     document = consent_current_document(kind=ConsentKind.SHARING)
     if document is None:
         return refusal_page(request, ConsentRequired(None, ConsentKind.SHARING))

@@ -53,6 +53,18 @@ def message_page(request: HttpRequest, message: str, *, status: int, title: str 
     )
 
 
-def refusal_page(request: HttpRequest, refusal: Refusal) -> HttpResponse:
-    """The message page for a service's refusal: its message, and the HTTP status its code declares."""
-    return message_page(request, refusal.message, status=refusal.status)
+def refusal_page(
+    request: HttpRequest,
+    refusal: Refusal,
+    *,
+    title: str | None = None,
+    template: str | None = None,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A service's refusal as a page: its message, with the HTTP status its code declares.
+
+    The message page (under `title`) unless `template` names a page of its own, which gets `message` beside
+    `context`."""
+    if template is None:
+        return message_page(request, refusal.message, status=refusal.status, title=title)
+    return render(request, template, {**(context or {}), "message": refusal.message}, status=refusal.status)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from burnout_site.errors import Refusal
 
-from ..alert_channels import alert_channel_connect_path, alert_channel_connected, alert_channel_effective
+from ..channels import alert_channel_effective, alert_channel_label, alert_channel_list
 from ..decorators import portal_access_required
 from ..forms import AlertChannelForm, PsychologistProfileForm
 from ..models import PsychologistProfile
@@ -64,7 +66,7 @@ def psychologist_pending(request: HttpRequest) -> HttpResponse:
 @portal_access_required
 @require_http_methods(["GET", "POST"])
 def psychologist_alerts(request: HttpRequest) -> HttpResponse:
-    """Where burnout alerts go: e-mail or Telegram. Behind the portal's checks: alerts name patients."""
+    """Where burnout alerts go: e-mail or a registered channel. Behind the portal's checks: alerts name patients."""
     profile: PsychologistProfile = request.psychologist_profile
     form = AlertChannelForm(posted(request), initial={"alert_channel": profile.alert_channel})
     if request.method == "POST":
@@ -80,12 +82,27 @@ def psychologist_alerts(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/psychologist_alerts.html", _alerts_context(profile, form))
 
 
+@dataclass(frozen=True)
+class AlertChannelRow:
+    """One registered alert channel as the page shows it: whether it is connected, where to connect it."""
+
+    label: str
+    connected: bool
+    connect_url: str | None
+
+
 def _alerts_context(profile: PsychologistProfile, form: AlertChannelForm) -> dict[str, object]:
-    telegram = PsychologistProfile.AlertChannel.TELEGRAM
     return {
         "form": form,
         "profile": profile,
         "effective": alert_channel_effective(profile=profile),
-        "telegram_connected": alert_channel_connected(user=profile.user, channel=telegram),
-        "telegram_connect_url": alert_channel_connect_path(channel=telegram),
+        "chosen_label": alert_channel_label(channel=profile.alert_channel),
+        "channels": [
+            AlertChannelRow(
+                label=str(channel.label),
+                connected=channel.is_connected(user=profile.user),
+                connect_url=channel.connect_path(),
+            )
+            for channel in alert_channel_list()
+        ],
     }

@@ -27,12 +27,23 @@ class DynamicsBucketSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField(help_text="Included.")
     count = serializers.IntegerField(
-        allow_null=True, help_text="Analysed photos (with a face found); null where readings are not shared with you."
+        allow_null=True,
+        help_text="Counted readings: analysed photos with a face, not unsure; null where readings are not shared "
+        "with you.",
     )
     negative = serializers.IntegerField(allow_null=True, help_text="Of them, those whose top emotion is negative.")
-    negative_share = serializers.FloatField(allow_null=True, help_text="negative / count; null without photos.")
-    mean_negativity = serializers.FloatField(allow_null=True)
-    class_mix = serializers.DictField(child=serializers.IntegerField(), help_text="Top-emotion counts per class.")
+    negative_share = serializers.FloatField(
+        allow_null=True, help_text="negative / count: the share of readings whose top emotion is negative."
+    )
+    mean_negativity = serializers.FloatField(
+        allow_null=True, help_text="The mean negative tone (summed negative probabilities) of the counted readings."
+    )
+    class_mix = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Top-emotion counts per class (counted readings)."
+    )
+    unsure = serializers.IntegerField(
+        allow_null=True, help_text="Unsure readings of the bucket, left out of every figure above."
+    )
     mean_mood = serializers.FloatField(allow_null=True, help_text="Mean self-reported mood 1-5; null until reported.")
 
 
@@ -58,7 +69,7 @@ def dynamics_answer(
     user: User, params: dict[str, Any], *, read: Callable[[date, date, str], list[Any]] | None = None
 ) -> dict[str, Any]:
     """Defaults: the last DEFAULT_RANGE_DAYS days up to today in the person's time zone, by day."""
-    tz = selectors.user_tzinfo(user)
+    tz = selectors.user_tzinfo_get(user=user)
     last = params.get("to") or timezone.localtime(timezone.now(), tz).date()
     first = params.get("from") or last - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     # Checked once the defaults are in: `from` alone may lie after today, or too far before it.

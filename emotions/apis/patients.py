@@ -44,9 +44,17 @@ class PatientOutputSerializer(serializers.Serializer):
     )
     last_assessment_at = serializers.DateTimeField(allow_null=True, help_text=NOT_SHARED % "readings")
     recent_total = serializers.IntegerField(
-        allow_null=True, help_text="Analysed photos in the last PORTAL_WINDOW_DAYS days." + NOT_SHARED % "readings"
+        allow_null=True,
+        help_text="Counted readings (analysed, not unsure) in the last PORTAL_WINDOW_DAYS days."
+        + NOT_SHARED % "readings",
     )
-    recent_share = serializers.FloatField(allow_null=True, help_text="Negative share in that window.")
+    recent_unsure = serializers.IntegerField(
+        allow_null=True,
+        help_text="Unsure readings in that window, left out of the shares." + NOT_SHARED % "readings",
+    )
+    recent_share = serializers.FloatField(
+        allow_null=True, help_text="Share of those readings whose top emotion is negative."
+    )
     previous_share = serializers.FloatField(allow_null=True, help_text="Negative share in the window before.")
     share_change = serializers.FloatField(allow_null=True)
     flagged = serializers.BooleanField(
@@ -118,12 +126,13 @@ class PatientDynamicsApi(ApiView):
         summary="A patient's dynamics (psychologists, while the patient shares with you)",
         description=DYNAMICS_DESCRIPTION
         + " The read is recorded on the patient's privacy page. Without `readings` shared, `count`, `negative`, "
-        "`negative_share` and `mean_negativity` are null and `class_mix` is empty; without `mood`, `mean_mood` "
-        "is null.",
+        "`negative_share`, `mean_negativity` and `unsure` are null and `class_mix` is empty; without `mood`, "
+        "`mean_mood` is null.",
     )
     def get(self, request: Request, patient_id: int) -> Response:
         require_patient_data_access(request)
-        # Among this psychologist's active patients sharing readings or mood only: any other id is a 404.
+        # Among this psychologist's active patients sharing readings or mood only: any other id, or a revoked
+        # link, is a 404.
         share = selectors.patient_share_get(psychologist=request.user, patient_id=patient_id, read="patient_dynamics")
         if share is None:
             raise Refusal("not_found", _("No such patient shares data with you."))

@@ -21,25 +21,39 @@ from emotions.selectors.assessments import (
     assessment_list_between,
     assessment_period_summary,
 )
-from emotions.selectors.burnout import burnout_flag_open_exists, burnout_flags_open
+from emotions.selectors.baseline import (
+    COMPARE_DAYS,
+    Baseline,
+    BaselineComparison,
+    Verdict,
+    baseline_comparisons,
+    personal_baseline,
+)
+from emotions.selectors.burnout import burnout_flag_list_open, burnout_flag_open_exists, burnout_flag_open_of
 from emotions.selectors.clinician import (
     READ_CATEGORIES,
     PatientShare,
     patient_detail_read,
     patient_dynamics_read,
-    patient_of_psychologist,
+    patient_get_of_psychologist,
     patient_share_get,
     portal_patient_list_read,
 )
-from emotions.selectors.correlation import MoodPair, mood_correlation, mood_pairs
+from emotions.selectors.correlation import MoodPair, mood_correlation_compute, mood_pair_list
 from emotions.selectors.dynamics import DYNAMICS_BUCKETS, DynamicsBucket, assessment_dynamics
-from emotions.selectors.periods import user_tzinfo
-from emotions.selectors.pilot import pilot_report, research_cohort
-from emotions.selectors.portal import PORTAL_SORTS, RECENCY_COLOURS, PortalRow, portal_patient_rows
+from emotions.selectors.feedback import (
+    FeedbackAgreement,
+    assessment_feedback_agreement_get,
+    assessment_feedback_report_build,
+)
+from emotions.selectors.periods import user_tzinfo_get
+from emotions.selectors.pilot import pilot_report_build, research_cohort_list
+from emotions.selectors.portal import PORTAL_SORTS, RECENCY_COLOURS, PortalRow, portal_patient_row_list
 from emotions.selectors.questionnaires import questionnaire_cbi_due, questionnaire_cbi_latest, questionnaire_cbi_list
 from emotions.selectors.self_reports import self_report_daily_mood, self_report_list, self_report_list_between
 
 __all__ = [
+    "COMPARE_DAYS",
     "DASHBOARD_PERIODS",
     "DEFAULT_PERIOD",
     "DYNAMICS_BUCKETS",
@@ -47,40 +61,49 @@ __all__ = [
     "READ_CATEGORIES",
     "RECENCY_COLOURS",
     "ROLLING_DAYS",
+    "Baseline",
+    "BaselineComparison",
     "ClassShare",
     "DayBucket",
     "DynamicsBucket",
+    "FeedbackAgreement",
     "MoodPair",
     "PatientShare",
     "PeriodSummary",
     "PortalRow",
     "RuleState",
+    "Verdict",
     "assessment_daily_negative_share",
     "assessment_dynamics",
     "assessment_emotion_mix",
     "assessment_exists",
+    "assessment_feedback_agreement_get",
+    "assessment_feedback_report_build",
     "assessment_latest",
     "assessment_list",
     "assessment_list_between",
     "assessment_period_summary",
+    "baseline_comparisons",
+    "burnout_flag_list_open",
     "burnout_flag_open_exists",
-    "burnout_flags_open",
+    "burnout_flag_open_of",
     "burnout_rule_states",
-    "mood_correlation",
-    "mood_pairs",
+    "mood_correlation_compute",
+    "mood_pair_list",
     "patient_detail_read",
     "patient_dynamics_read",
-    "patient_of_psychologist",
+    "patient_get_of_psychologist",
     "patient_share_get",
-    "pilot_report",
+    "personal_baseline",
+    "pilot_report_build",
     "portal_patient_list_read",
-    "portal_patient_rows",
+    "portal_patient_row_list",
     "questionnaire_cbi_due",
     "questionnaire_cbi_latest",
     "questionnaire_cbi_list",
-    "research_cohort",
+    "research_cohort_list",
     "self_report_daily_mood",
     "self_report_list",
     "self_report_list_between",
-    "user_tzinfo",
+    "user_tzinfo_get",
 ]

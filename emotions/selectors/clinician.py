@@ -19,11 +19,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from accounts.models import AuditEvent, SharingCategory
-from accounts.selectors import care_link_visible_get, care_patients_of_psychologist
+from accounts.selectors import care_link_patient_list, care_link_visible_get
 from accounts.services import audit_record, audit_record_many
-from emotions.selectors.burnout import burnout_flags_open
+from emotions.selectors.burnout import burnout_flag_list_open
 from emotions.selectors.dynamics import DynamicsBucket, assessment_dynamics
-from emotions.selectors.portal import PortalRow, portal_patient_rows
+from emotions.selectors.portal import PortalRow, portal_patient_row_list
 from emotions.selectors.questionnaires import questionnaire_cbi_latest
 
 if TYPE_CHECKING:
@@ -71,9 +71,9 @@ def patient_share_get(*, psychologist: User, patient_id: int, read: str = "patie
     return PatientShare(patient=link.patient, link=link)
 
 
-def patient_of_psychologist(*, psychologist: User, patient_id: int) -> User | None:
+def patient_get_of_psychologist(*, psychologist: User, patient_id: int) -> User | None:
     """The patient if they share their data with this psychologist now; None otherwise (a 404 to the caller)."""
-    return care_patients_of_psychologist(psychologist=psychologist).filter(pk=patient_id).first()
+    return care_link_patient_list(psychologist=psychologist).filter(pk=patient_id).first()
 
 
 def portal_patient_list_read(
@@ -84,11 +84,11 @@ def portal_patient_list_read(
     detail: dict[str, Any] | None = None,
     page: Callable[[list[PortalRow]], Sequence[PortalRow]] | None = None,
 ) -> list[PortalRow]:
-    """The patient list (portal_patient_rows), and one audit line per patient shown, in one INSERT.
+    """The patient list (portal_patient_row_list), and one audit line per patient shown, in one INSERT.
 
     `page` picks the rows actually shown from the whole list (the API's page): only those are recorded.
     """
-    rows = portal_patient_rows(psychologist=psychologist, sort=sort)
+    rows = portal_patient_row_list(psychologist=psychologist, sort=sort)
     shown = list(page(rows)) if page is not None else rows
     audit_record_many(
         actor=psychologist, subject_user_ids=[row.patient_id for row in shown], action=action, detail=detail
@@ -113,7 +113,7 @@ def patient_detail_read(
         return None
     patient = share.patient
     context = build(patient, share.categories)
-    context["open_flags"] = burnout_flags_open(user=patient) if share.shares(FLAGS) else []
+    context["open_flags"] = burnout_flag_list_open(user=patient) if share.shares(FLAGS) else []
     context["cbi_latest"] = questionnaire_cbi_latest(user=patient) if share.shares(QUESTIONNAIRE) else None
     audit_record(
         actor=psychologist,
@@ -130,12 +130,13 @@ def patient_dynamics_read(
     """A patient's dynamics (assessment_dynamics) read through the API, recorded with the period.
 
     `share` comes from patient_share_get(read="patient_dynamics"): the caller answers 404 before anything is
-    read. The readings' values are None (the mix empty) unless readings are shared, the mood unless mood is.
+    read. The readings' values (the unsure count too) are None, the mix empty, unless readings are shared; the
+    mood is None unless mood is.
     """
     buckets = assessment_dynamics(user=share.patient, first_day=first_day, last_day=last_day, bucket=bucket)
     hidden: dict[str, Any] = {}
     if not share.shares(READINGS):
-        hidden.update(count=None, negative=None, negative_share=None, mean_negativity=None, class_mix={})
+        hidden.update(count=None, negative=None, negative_share=None, mean_negativity=None, class_mix={}, unsure=None)
     if not share.shares(MOOD):
         hidden["mean_mood"] = None
     audit_record(

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 RowT = TypeVar("RowT", bound=Model)
 
 
-def user_tzinfo(user: User) -> tzinfo:
+def user_tzinfo_get(*, user: User) -> tzinfo:
     """The person's time zone; UTC when it is unset or unknown to this system."""
     try:
         return zoneinfo.ZoneInfo(getattr(user, "timezone", "") or "UTC")

@@ -13,15 +13,17 @@ from django.db.models.functions import TruncWeek
 
 from accounts.selectors import consent_is_active
 from emotions import statistics
+from emotions.confidence import unsure_q
 from emotions.models import PhotoAssessment, SelfReport
-from emotions.selectors.correlation import MoodPair, mood_pairs
+from emotions.selectors.correlation import MoodPair, mood_pair_list
+from emotions.selectors.feedback import assessment_feedback_report_build
 from emotions.selectors.periods import _on_days
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def research_cohort() -> list[User]:
+def research_cohort_list() -> list[User]:
     """People whose latest research decision is a grant of the current document: the only ones a report counts."""
     from accounts.models import ConsentEvent, ConsentKind, User
 
@@ -35,20 +37,20 @@ def _correlation_dict(result: statistics.Correlation) -> dict[str, Any]:
     return asdict(result)
 
 
-def pilot_report(*, first_day: date | None = None, last_day: date | None = None) -> dict[str, Any]:
+def pilot_report_build(*, first_day: date | None = None, last_day: date | None = None) -> dict[str, Any]:
     """The figures a pilot review needs, over people with an active research consent.
 
     Per-person pairs use each person's calendar days; the period bounds, the weeks of the retention
     table and the photo counts use UTC days (the cohort is compared at one clock).
     """
     utc = zoneinfo.ZoneInfo("UTC")
-    cohort = research_cohort()
+    cohort = research_cohort_list()
     ids = [person.pk for person in cohort]
 
     all_pairs: list[MoodPair] = []
     rhos: list[float] = []
     for person in cohort:
-        pairs = mood_pairs(user=person, first_day=first_day, last_day=last_day)
+        pairs = mood_pair_list(user=person, first_day=first_day, last_day=last_day)
         all_pairs.extend(pairs)
         result = statistics.spearman([pair.negativity for pair in pairs], [float(pair.mood) for pair in pairs])
         if result.rho is not None:
@@ -65,7 +67,10 @@ def pilot_report(*, first_day: date | None = None, last_day: date | None = None)
     counts = sorted(per_user.get(pk, 0) for pk in ids)
     status = PhotoAssessment.Status
     finished = photos.filter(status__in=[status.DONE, status.NO_FACE, status.FAILED]).aggregate(
-        finished=Count("id"), no_face=Count("id", filter=Q(status=status.NO_FACE))
+        finished=Count("id"),
+        no_face=Count("id", filter=Q(status=status.NO_FACE)),
+        done=Count("id", filter=Q(status=status.DONE)),
+        unsure=Count("id", filter=unsure_q()),
     )
 
     weekly: dict[date, set[int]] = {}
@@ -111,6 +116,14 @@ def pilot_report(*, first_day: date | None = None, last_day: date | None = None)
             "max": counts[-1] if counts else None,
         },
         "retention": retention,
+        # The mood pairs above count only the readings that are not unsure (emotions.confidence).
+        "unsure": {
+            "done": finished["done"],
+            "unsure": finished["unsure"],
+            "share": (finished["unsure"] / finished["done"]) if finished["done"] else None,
+        },
+        # People's own "Was this right?" answers: the cohort only, like every figure here.
+        "feedback": assessment_feedback_report_build(user_ids=ids, first_day=first_day, last_day=last_day),
         "no_face": {
             "finished": finished["finished"],
             "no_face": finished["no_face"],

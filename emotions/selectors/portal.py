@@ -28,8 +28,9 @@ from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from accounts.models import CareLink, SharingCategory
-from accounts.selectors import care_active_links_of_psychologist
+from accounts.selectors import care_link_list_visible_to
 from emotions.burnout import burnout_windows
+from emotions.confidence import counted_q, unsure_q
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 from emotions.selectors.burnout import burnout_flag_open_exists
 
@@ -47,7 +48,7 @@ class PortalRow:
     patient_id: int
     name: str
     last_assessment_at: datetime | None
-    recent_total: int
+    recent_total: int | None  # counted readings (finished, not unsure) in the recent window
     recent_share: float | None
     previous_share: float | None
     share_change: float | None
@@ -58,6 +59,8 @@ class PortalRow:
     latest_cbi: float | None = None
     # The rules of the open flags, in the order they were raised (their display names).
     flag_rules: tuple[str, ...] = ()
+    # Unsure readings of the recent window: listed on the patient's page, left out of the shares above.
+    recent_unsure: int | None = 0
     # What the patient shares with this psychologist: the fields of any other category are None (flagged False).
     categories: tuple[str, ...] = tuple(SharingCategory.values)
 
@@ -99,11 +102,12 @@ def _shared(category: str, expression: Expression | Any, output_field: Any, defa
     )
 
 
-def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime | None = None) -> list[PortalRow]:
+def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datetime | None = None) -> list[PortalRow]:
     """One row per patient sharing with this psychologist now, in one query whatever their number.
 
     Windows are the last PORTAL_WINDOW_DAYS × 24 h and the same span before (not calendar days in each
-    patient's zone: the list compares many people at one moment). Only analysed photos count.
+    patient's zone: the list compares many people at one moment). Only counted readings (finished, not
+    unsure: emotions.confidence) enter the shares; the recent unsure ones are counted apart.
     """
     now = now or timezone.now()
     recent_start, previous_start = burnout_windows(now=now)
@@ -111,7 +115,8 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
     # the JOIN), so the grouped rows stay bounded however long people have used the product; the last
     # photo comes from a subquery on the (user, captured_at) index.
     pa = "window_photos"
-    negative = Q(window_photos__valence=PhotoAssessment.Valence.NEGATIVE)
+    counted = counted_q(prefix="window_photos__")
+    negative = counted & Q(window_photos__valence=PhotoAssessment.Valence.NEGATIVE)
     recent = Q(window_photos__captured_at__gte=recent_start)
     previous = Q(window_photos__captured_at__lt=recent_start)
 
@@ -132,7 +137,7 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
         .values("score")[:1]
     )
     links: QuerySet[CareLink] = (
-        care_active_links_of_psychologist(psychologist=psychologist)
+        care_link_list_visible_to(psychologist=psychologist)
         .annotate(
             window_photos=FilteredRelation(
                 "patient__photo_assessments",
@@ -147,9 +152,12 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
             flagged=_shared(FLAGS, burnout_flag_open_exists(user_ref="patient_id"), BooleanField(), False),
         )
         .annotate(
-            recent_total=_shared(READINGS, Count(pa, filter=recent), IntegerField()),
+            recent_total=_shared(READINGS, Count(pa, filter=recent & counted), IntegerField()),
+            recent_unsure=_shared(
+                READINGS, Count(pa, filter=recent & unsure_q(prefix="window_photos__")), IntegerField()
+            ),
             recent_negative=_shared(READINGS, Count(pa, filter=recent & negative), IntegerField()),
-            previous_total=_shared(READINGS, Count(pa, filter=previous), IntegerField()),
+            previous_total=_shared(READINGS, Count(pa, filter=previous & counted), IntegerField()),
             previous_negative=_shared(READINGS, Count(pa, filter=previous & negative), IntegerField()),
         )
         .annotate(
@@ -174,7 +182,7 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
     links = links.order_by(*orderings.get(sort, orderings["flag"]))
     # Plain values, not model instances: with hundreds of patients building objects costs more than the query.
     fields = ("pk", "patient_id", "display_name", "last_assessment_at", "recent_total", "recent_share")
-    fields += ("previous_share", "share_change", "flagged", "latest_cbi")
+    fields += ("previous_share", "share_change", "flagged", "latest_cbi", "recent_unsure")
     fields += tuple(CareLink.category_field(category) for category in SharingCategory.values)
     values = list(links.values(*fields))
     rules = _open_flag_rules([row["patient_id"] for row in values if row["flagged"]])
@@ -192,6 +200,7 @@ def portal_patient_rows(*, psychologist: Any, sort: str = "flag", now: datetime 
             recency=_recency(row["last_assessment_at"], now),
             latest_cbi=row["latest_cbi"],
             flag_rules=tuple(rules.get(row["patient_id"], ())),
+            recent_unsure=row["recent_unsure"],
             categories=tuple(c for c in SharingCategory.values if row[CareLink.category_field(c)]),
         )
         for row in values

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from emotions.models import SelfReport
-from emotions.selectors.periods import _on_days, _period_start, user_tzinfo
+from emotions.selectors.periods import _on_days, _period_start, user_tzinfo_get
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -24,12 +24,12 @@ def self_report_list_between(
     *, user: User, first_day: date | None = None, last_day: date | None = None
 ) -> QuerySet[SelfReport]:
     """self_report_list, limited to reports made on these calendar days (inclusive) of the person's time zone."""
-    return _on_days(self_report_list(user=user), "at", user_tzinfo(user), first_day, last_day)
+    return _on_days(self_report_list(user=user), "at", user_tzinfo_get(user=user), first_day, last_day)
 
 
 def self_report_daily_mood(*, user: User, days: int, now: datetime | None = None) -> dict[date, float]:
     """Mean self-reported mood per calendar day (person's time zone) of the last `days` days, days with reports only."""
-    tz = user_tzinfo(user)
+    tz = user_tzinfo_get(user=user)
     today = timezone.localtime(now or timezone.now(), tz).date()
     _first_day, start = _period_start(days=days, tz=tz, today=today)
     return dict(

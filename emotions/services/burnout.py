@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.channels import channel_alert_deliver
+from accounts.channels import ALERT_BY_EMAIL, channel_alert_deliver
 from accounts.models import PsychologistProfile, SharingCategory
-from accounts.selectors import care_links_visible
+from accounts.selectors import care_link_list_visible
+from burnout_site.queue import task_enqueue
 from emotions.burnout import burnout_rule_states
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 
@@ -27,14 +28,33 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# The worker imports it by this dotted name (emotions/tasks.py).
+EVALUATE_TASK = "emotions.tasks.evaluate_person_burnout_flags"
+
+
+def burnout_flag_evaluate_soon(*, user_id: int) -> None:
+    """After the commit of a new reading, mood rating or answer, queue the evaluation of the person's rules.
+
+    The daily evaluation stays: it notices silence (a window that empties), and it catches up on an
+    evaluation the broker could not queue.
+    """
+    transaction.on_commit(partial(_burnout_evaluation_enqueue, user_id))
+
+
+def _burnout_evaluation_enqueue(user_id: int) -> None:
+    task_enqueue(EVALUATE_TASK, user_id, what=f"the burnout evaluation of user {user_id}", group="burnout-flags")
+
 
 @transaction.atomic
-def burnout_flags_evaluate(*, user: User, now: datetime | None = None) -> list[BurnoutFlag]:
+def burnout_flag_evaluate(*, user: User, now: datetime | None = None) -> list[BurnoutFlag]:
     """Raise the rules that started to hold, clear those that stopped; returns the flags raised now.
 
     A rule that keeps holding keeps its open flag: one episode, one message to the psychologist.
     """
     now = now or timezone.now()
+    # One evaluation of a person at a time: the daily one and those after each new answer may meet, and
+    # both would raise the same episode (the constraint stops the second row, but only at its commit).
+    list(type(user)._default_manager.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     open_rows = BurnoutFlag.objects.select_for_update().filter(user=user, cleared_at=None)
     open_flags = {flag.rule: flag for flag in open_rows}
     raised = []
@@ -53,7 +73,7 @@ def burnout_flags_evaluate(*, user: User, now: datetime | None = None) -> list[B
     return raised
 
 
-def burnout_flags_evaluate_all(*, now: datetime | None = None) -> int:
+def burnout_flag_evaluate_all(*, now: datetime | None = None) -> int:
     """Every patient with photos or questionnaire answers, or with a flag still open."""
     from accounts.models import User as UserModel
 
@@ -62,7 +82,7 @@ def burnout_flags_evaluate_all(*, now: datetime | None = None) -> int:
         | Exists(QuestionnaireResponse.objects.filter(user=OuterRef("pk")))
         | Exists(BurnoutFlag.objects.filter(user=OuterRef("pk"), cleared_at=None))
     )
-    return sum(len(burnout_flags_evaluate(user=person, now=now)) for person in people.iterator())
+    return sum(len(burnout_flag_evaluate(user=person, now=now)) for person in people.iterator())
 
 
 def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
@@ -71,7 +91,7 @@ def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
     # Not while the person has withdrawn the processing consent: that pauses what psychologists see and hear;
     # and only to the psychologists the person shares their flags with.
     links = list(
-        care_links_visible(category=SharingCategory.FLAGS)
+        care_link_list_visible(category=SharingCategory.FLAGS)
         .filter(patient_id=user_id)
         .select_related("psychologist", "patient")
     )
@@ -83,10 +103,8 @@ def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
         )
     )
     for link in links:
-        channel = chosen.get(link.psychologist_id, PsychologistProfile.AlertChannel.EMAIL)
-        if channel == PsychologistProfile.AlertChannel.EMAIL or not _burnout_alert_handed(
-            channel=channel, link=link, flags=flags
-        ):
+        channel = chosen.get(link.psychologist_id, ALERT_BY_EMAIL)
+        if channel == ALERT_BY_EMAIL or not _burnout_alert_handed(channel=channel, link=link, flags=flags):
             burnout_alert_email(link=link, flags=flags)
 
 

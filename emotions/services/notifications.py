@@ -38,7 +38,7 @@ def assessment_notification_later(*, assessment_id: int, not_before: datetime) -
     PhotoAssessment.objects.filter(pk=assessment_id, notified_at__isnull=True).update(notify_lease_until=not_before)
 
 
-def assessments_awaiting_notification(
+def assessment_list_awaiting_notification(
     *, source: str, settled_before: datetime, since: datetime, now: datetime | None = None, limit: int = 100
 ) -> list[int]:
     """Finished rows of `source` whose outcome nobody has told the person, and that nobody holds a claim on.

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 
 from burnout_site.errors import Refusal
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
+from emotions.services.burnout import burnout_flag_evaluate_soon
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def cbi_score(*, answers: dict[str, str]) -> float:
+def questionnaire_cbi_score(*, answers: dict[str, str]) -> float:
     """The scale score: the mean of the six items' points (100/75/50/25/0). Every item must be answered."""
     missing = [item for item in CBI_ITEM_KEYS if item not in answers]
     unknown = [key for key in answers if key not in CBI_ITEM_KEYS]
@@ -36,7 +37,7 @@ class QuestionnaireRejected(Refusal):
 def questionnaire_cbi_create(
     *, user: User, answers: dict[str, str], at: datetime | None = None, is_demo: bool = False
 ) -> QuestionnaireResponse:
-    score = cbi_score(answers=answers)
+    score = questionnaire_cbi_score(answers=answers)
     response = QuestionnaireResponse(
         user=user,
         instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL,
@@ -47,6 +48,7 @@ def questionnaire_cbi_create(
     )
     response.full_clean()
     response.save()
+    burnout_flag_evaluate_soon(user_id=user.pk)
     return response
 
 

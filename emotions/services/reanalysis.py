@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 REANALYZE_CHUNK = 64
 
 
-def assessments_reanalyze(*, assessment_ids: Sequence[int], threads: int = 1) -> int:
+def assessment_reanalyze_all(*, assessment_ids: Sequence[int], threads: int = 1) -> int:
     """Re-score finished assessments whose photos were retained, with the deployed model; returns how many.
 
     Used after a model upgrade, many photos at a time: each chunk is decoded in parallel and its faces

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from burnout_site.errors import Refusal
 from emotions.models import SELF_REPORT_ALREADY_SAVED, SELF_REPORT_ASSESSMENT_NOT_FOUND, PhotoAssessment, SelfReport
+from emotions.services.burnout import burnout_flag_evaluate_soon
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -72,6 +73,7 @@ def self_report_create(
     except IntegrityError:
         _self_report_refuse_if_answered(report)
         raise
+    burnout_flag_evaluate_soon(user_id=user.pk)
     return report
 
 

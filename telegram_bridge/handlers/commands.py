@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message
 from telegram.constants import ChatType
 
-from emotions.selectors import assessment_period_summary
+from emotions.selectors import assessment_period_summary, baseline_comparisons
 from telegram_bridge.client import BotSession
 from telegram_bridge.handlers.chat import linked_or_reply, send
 from telegram_bridge.handlers.texts import (
@@ -13,11 +13,12 @@ from telegram_bridge.handlers.texts import (
     help_text,
     linked_text,
     private_chat_only_text,
+    stats_baseline_lines,
     stats_period_text,
     unlinked_text,
     welcome_text,
 )
-from telegram_bridge.services import TelegramLinkError, telegram_link, telegram_unlink
+from telegram_bridge.services import TelegramLinkError, telegram_account_link, telegram_account_unlink
 
 
 def on_start(session: BotSession, message: Message, token: str) -> None:
@@ -30,7 +31,7 @@ def on_start(session: BotSession, message: Message, token: str) -> None:
         return
     assert message.from_user is not None
     try:
-        account = telegram_link(
+        account = telegram_account_link(
             token=token,
             telegram_user_id=message.from_user.id,
             chat_id=chat_id,
@@ -48,7 +49,7 @@ def on_help(session: BotSession, message: Message, argument: str) -> None:
 
 def on_unlink(session: BotSession, message: Message, argument: str) -> None:
     assert message.from_user is not None
-    was_linked = telegram_unlink(telegram_user_id=message.from_user.id)
+    was_linked = telegram_account_unlink(telegram_user_id=message.from_user.id)
     send(session, message.chat_id, unlinked_text(was_linked=was_linked))
 
 
@@ -59,6 +60,12 @@ def on_stats(session: BotSession, message: Message, argument: str) -> None:
     lines = []
     for days in (7, 30):
         summary = assessment_period_summary(user=account.user, days=days)
-        lines.append(stats_period_text(days=days, done=summary.done, negative_share=summary.negative_share))
+        lines.append(
+            stats_period_text(
+                days=days, done=summary.counted, negative_share=summary.negative_share, unsure=summary.unsure
+            )
+        )
+    baseline, comparisons = baseline_comparisons(user=account.user)
+    lines += stats_baseline_lines(baseline, comparisons)
     lines.append(dashboard_link_text())
     send(session, message.chat_id, "\n".join(lines))

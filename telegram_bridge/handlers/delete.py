@@ -19,7 +19,7 @@ from telegram_bridge.services import (
     DELETE_TOKEN_VALUE,
     TelegramDeleteRefused,
     telegram_account_erase,
-    telegram_delete_token,
+    telegram_account_erase_token_sign,
 )
 
 # The "Cancel" button of /delete; its "Yes" button carries a signed token that starts with "del:" too.
@@ -33,7 +33,9 @@ def on_delete(session: BotSession, message: Message, argument: str) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(delete_yes_label(), callback_data=telegram_delete_token(account=account)),
+                InlineKeyboardButton(
+                    delete_yes_label(), callback_data=telegram_account_erase_token_sign(account=account)
+                ),
                 InlineKeyboardButton(delete_cancel_label(), callback_data=DELETE_CANCEL_DATA),
             ]
         ]

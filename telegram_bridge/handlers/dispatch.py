@@ -11,7 +11,7 @@ from django.utils import translation
 from telegram import CallbackQuery, Message, Update
 
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers import commands, delete, mood, photos, questionnaire, reminders, sharing
+from telegram_bridge.handlers import commands, delete, feedback, mood, photos, questionnaire, reminders, sharing
 from telegram_bridge.handlers.chat import account_of, send
 from telegram_bridge.handlers.texts import (
     malformed_text,
@@ -51,6 +51,7 @@ ButtonHandler = Callable[[BotSession, CallbackQuery, TelegramAccount, str], "str
 # The prefix before the first ":" of callback_data -> what the tap does (with the rest of the data).
 BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     mood.MOOD_CALLBACK_PREFIX: mood.on_mood_button,
+    feedback.FEEDBACK_CALLBACK_PREFIX: feedback.on_feedback_button,
     questionnaire.CBI_CALLBACK_PREFIX: questionnaire.on_cbi_button,
     DELETE_TOKEN_VALUE: delete.on_delete_button,
     sharing.SHARE_CALLBACK_PREFIX: sharing.on_share_button,

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
-from telegram import Document, Message, PhotoSize
+from telegram import Document, InlineKeyboardMarkup, Message, PhotoSize
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from accounts.services import ConsentRequired
 from burnout_site.rate_limits import RateLimited, photo_upload_take
+from burnout_site.storage import StorageUnavailable
 from emotions.models import PhotoAssessment
 from emotions.services import (
     PhotoRejected,
@@ -26,6 +27,7 @@ from emotions.services import (
 from telegram_bridge.client import BotSession
 from telegram_bridge.delivery import NOTIFY_ATTEMPTS, message_send, retry_delay
 from telegram_bridge.handlers.chat import account_of, linked_or_reply, send
+from telegram_bridge.handlers.feedback import feedback_row
 from telegram_bridge.handlers.mood import mood_keyboard
 from telegram_bridge.handlers.texts import (
     assessment_result_text,
@@ -108,8 +110,17 @@ def on_image(session: BotSession, message: Message, file_id: str) -> None:
     except ConsentRequired as exc:
         send(session, chat_id, consent_required_text(exc))
         return
+    except StorageUnavailable as exc:
+        # Nothing stored: the person sends it again later (the update itself is settled, not retried for ever).
+        send(session, chat_id, exc.message)
+        return
     session.try_call(session.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING))
     send(session, chat_id, photo_received_text())
+
+
+def _result_keyboard(assessment: PhotoAssessment) -> InlineKeyboardMarkup:
+    """Under a finished result: the mood 1-5, then "Was this right?"."""
+    return InlineKeyboardMarkup([*mood_keyboard(assessment.pk).inline_keyboard, feedback_row(assessment)])
 
 
 def assessment_notify(*, assessment_id: int) -> None:
@@ -133,12 +144,10 @@ def assessment_notify(*, assessment_id: int) -> None:
     with translation.override(reply_language(account.language)), BotSession() as session:
         # Tried with the first attempt only: a refusal (older than 48 hours, already deleted) stays one.
         deleted = attempt == 1 and _photo_message_delete(session, assessment=assessment, account=account)
-        text = assessment_result_text(assessment)
         # Said in a result, not beside an error that asks for the photo again.
         tell = deleted and not account.photo_deletion_told and assessment.status == PhotoAssessment.Status.DONE
-        if tell:
-            text += "\n\n" + photo_deleted_text()
-        markup = mood_keyboard(assessment.pk) if assessment.status == PhotoAssessment.Status.DONE else None
+        text = assessment_result_text(assessment, note=photo_deleted_text() if tell else "")
+        markup = _result_keyboard(assessment) if assessment.status == PhotoAssessment.Status.DONE else None
         failure = message_send(
             session,
             chat_id=account.chat_id,

@@ -18,7 +18,7 @@ from telegram_bridge.handlers.texts import (
     reminders_off_text,
     reply_language,
 )
-from telegram_bridge.services import telegram_reminder_set, telegram_reminders_due
+from telegram_bridge.services import telegram_reminder_claim_due, telegram_reminder_set
 
 
 def on_remind(session: BotSession, message: Message, argument: str) -> None:
@@ -44,7 +44,7 @@ def on_remind(session: BotSession, message: Message, argument: str) -> None:
 
 
 def reminders_send() -> int:
-    accounts = telegram_reminders_due()
+    accounts = telegram_reminder_claim_due()
     if not accounts:
         return 0
     sent = 0

@@ -195,6 +195,20 @@ def test_upload_post_without_consent_is_refused_with_a_message(client: Client, n
     assert new_media_files() == set()
 
 
+def test_upload_page_when_no_consent_document_is_published_answers_like_the_api(
+    client: Client, new_media_files: Callable
+) -> None:
+    # The status comes from the refusal's code (consent_unavailable, 503), as for POST /api/v1/photos/.
+    ConsentDocument.objects.filter(kind=PROCESSING).update(published=False)
+    client.force_login(UserFactory())
+    response = client.post(reverse("emotions:upload"), {"photo": upload("me.jpg", images.face_jpeg())})
+
+    assert response.status_code == 503
+    assert "This consent cannot be given right now. Please try again later." in response.content.decode()
+    assert not PhotoAssessment.objects.exists()
+    assert new_media_files() == set()
+
+
 def test_accepting_twice_is_a_clear_conflict(client_logged_in: Client) -> None:
     document = consent_current_document(kind=PROCESSING)
     response = client_logged_in.post(reverse("accounts:consent", args=["processing"]), {"document": document.pk})

@@ -15,6 +15,11 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/auth/token/"),
     ("post", "/api/v1/auth/logout/"),
     ("post", "/api/v1/auth/logout-all/"),
+    ("post", "/api/v1/auth/password-reset/"),
+    ("post", "/api/v1/auth/password-reset/confirm/"),
+    ("post", "/api/v1/me/password/"),
+    ("get", "/api/v1/me/tokens/"),
+    ("delete", "/api/v1/me/tokens/{id}/"),
     ("get", "/api/v1/me/"),
     ("patch", "/api/v1/me/"),
     ("delete", "/api/v1/me/"),
@@ -36,15 +41,23 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/photos/"),
     ("get", "/api/v1/assessments/"),
     ("get", "/api/v1/assessments/{id}/"),
+    ("put", "/api/v1/assessments/{id}/feedback/"),
+    ("delete", "/api/v1/assessments/{id}/feedback/"),
     ("get", "/api/v1/dynamics/"),
     ("get", "/api/v1/self-reports/"),
     ("post", "/api/v1/self-reports/"),
     ("get", "/api/v1/questionnaires/cbi/"),
     ("post", "/api/v1/questionnaires/cbi/"),
+    ("get", "/api/v1/flags/"),
     ("get", "/api/v1/patients/"),
     ("get", "/api/v1/patients/{patient_id}/dynamics/"),
 }
-PUBLIC = {("post", "/api/v1/auth/register/"), ("post", "/api/v1/auth/token/")}
+PUBLIC = {
+    ("post", "/api/v1/auth/register/"),
+    ("post", "/api/v1/auth/token/"),
+    ("post", "/api/v1/auth/password-reset/"),
+    ("post", "/api/v1/auth/password-reset/confirm/"),
+}
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_the_detail_read_records_the_opened_charts(verified_psychologist: User) 
 
 def test_the_dynamics_read_records_the_period(verified_psychologist: User) -> None:
     [patient] = _patients(verified_psychologist, 1)
-    found = selectors.patient_of_psychologist(psychologist=verified_psychologist, patient_id=patient.pk)
+    found = selectors.patient_get_of_psychologist(psychologist=verified_psychologist, patient_id=patient.pk)
     assert found == patient and not READS.exists()  # finding who the patient is reads none of their data
 
     share = selectors.patient_share_get(
@@ -105,7 +105,7 @@ def test_someone_elses_patient_is_not_found_and_nothing_is_recorded(verified_psy
         )
         is None
     )
-    assert selectors.patient_of_psychologist(psychologist=verified_psychologist, patient_id=stranger.pk) is None
+    assert selectors.patient_get_of_psychologist(psychologist=verified_psychologist, patient_id=stranger.pk) is None
     assert not READS.exists()
 
 
@@ -117,5 +117,5 @@ def test_pages_and_api_read_patients_only_through_the_audited_reads() -> None:
     for path in entry_points:
         module = str(path.relative_to(root))
         source = path.read_text()
-        assert "portal_patient_rows(" not in source, module
+        assert "portal_patient_row_list(" not in source, module
         assert "audit_record" not in source, module

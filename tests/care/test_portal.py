@@ -17,8 +17,8 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from accounts.models import AuditEvent, CareLink, User
 from emotions.models import PhotoAssessment
-from emotions.selectors import portal_patient_rows
-from emotions.services import burnout_flags_evaluate
+from emotions.selectors import portal_patient_row_list
+from emotions.services import burnout_flag_evaluate
 from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistFactory, PsychologistProfileFactory, UserFactory
 
@@ -88,7 +88,7 @@ def test_list_shows_only_active_patients_with_their_numbers(portal_client: Clien
     link_patient(mine, verified_psychologist)
     _photos(mine, negative=4, other=1, days_ago=1)  # 80 % now
     _photos(mine, negative=1, other=3, days_ago=20)  # 25 % before: +55 points
-    burnout_flags_evaluate(user=mine)  # "Needs attention" shows the open flags the rules raised
+    burnout_flag_evaluate(user=mine)  # "Needs attention" shows the open flags the rules raised
     revoked = UserFactory(first_name="Bruno")
     CareLink.objects.create(patient=revoked, psychologist=verified_psychologist, status="revoked")
     stranger = UserFactory(first_name="Cleo")
@@ -123,9 +123,9 @@ def test_flag_thresholds(
     _photos(patient, negative=recent[0], other=recent[1], days_ago=recent[2])
     if previous:
         _photos(patient, negative=previous[0], other=previous[1], days_ago=previous[2])
-    burnout_flags_evaluate(user=patient)
+    burnout_flag_evaluate(user=patient)
 
-    [row] = portal_patient_rows(psychologist=verified_psychologist)
+    [row] = portal_patient_row_list(psychologist=verified_psychologist)
 
     assert row.flagged is flagged
 
@@ -134,22 +134,22 @@ def test_flag_thresholds_follow_the_settings(verified_psychologist: User, settin
     patient = UserFactory()
     link_patient(patient, verified_psychologist)
     _photos(patient, negative=2, other=2, days_ago=1)
-    burnout_flags_evaluate(user=patient)
-    assert portal_patient_rows(psychologist=verified_psychologist)[0].flagged is False
+    burnout_flag_evaluate(user=patient)
+    assert portal_patient_row_list(psychologist=verified_psychologist)[0].flagged is False
 
     settings.PORTAL_FLAG_NEGATIVE_PERCENT = 50
     settings.PORTAL_FLAG_MIN_ASSESSMENTS = 4
-    burnout_flags_evaluate(user=patient)
-    assert portal_patient_rows(psychologist=verified_psychologist)[0].flagged is True
+    burnout_flag_evaluate(user=patient)
+    assert portal_patient_row_list(psychologist=verified_psychologist)[0].flagged is True
 
 
 def test_only_analysed_photos_count(verified_psychologist: User) -> None:
     patient = UserFactory()
     link_patient(patient, verified_psychologist)
     _photos(patient, negative=5, other=0, days_ago=1, status="failed")
-    burnout_flags_evaluate(user=patient)
+    burnout_flag_evaluate(user=patient)
 
-    [row] = portal_patient_rows(psychologist=verified_psychologist)
+    [row] = portal_patient_row_list(psychologist=verified_psychologist)
 
     assert row.recent_share is None and row.recent_total == 0 and not row.flagged
     assert row.last_assessment_at is not None  # the person did send photos
@@ -163,12 +163,12 @@ def test_recency_colour(verified_psychologist: User, days_ago: float, colour: st
     link_patient(patient, verified_psychologist)
     _photos(patient, negative=0, other=1, days_ago=days_ago - 0.01 if days_ago == 2 else days_ago)
 
-    assert portal_patient_rows(psychologist=verified_psychologist)[0].recency == colour
+    assert portal_patient_row_list(psychologist=verified_psychologist)[0].recency == colour
 
 
 def test_recency_without_photos_is_grey(verified_psychologist: User) -> None:
     link_patient(UserFactory(), verified_psychologist)
-    assert portal_patient_rows(psychologist=verified_psychologist)[0].recency == "grey"
+    assert portal_patient_row_list(psychologist=verified_psychologist)[0].recency == "grey"
 
 
 def test_list_is_sortable(portal_client: Client, verified_psychologist: User) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import CareLink, SharingCategory, User
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse, SelfReport
-from emotions.services import burnout_flags_evaluate
+from emotions.services import burnout_flag_evaluate
 from tests.api.conftest import client_for
 from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import UserFactory
@@ -29,7 +29,8 @@ CASE_IDS = [f"{category}-{'shared' if shared else 'not-shared'}" for category, s
 
 
 def _everything(patient: User) -> None:
-    """Data of every category: photos (readings), mood ratings, a questionnaire score and an open flag."""
+    """Data of every category: photos (readings: three counted, one unsure), mood ratings, a questionnaire
+    score and an open flag."""
     now = timezone.now()
     PhotoAssessment.objects.bulk_create(
         PhotoAssessment(
@@ -42,6 +43,17 @@ def _everything(patient: User) -> None:
             faces_found=1,
         )
         for index in range(3)
+    )
+    # Unsure (confidence under CONFIDENCE_UNSURE_BELOW_PERCENT): counted apart, and a reading like the others.
+    PhotoAssessment.objects.create(
+        user=patient,
+        captured_at=now - timedelta(minutes=30),
+        status="done",
+        label="happy",
+        valence="positive",
+        negativity=0.1,
+        confidence=0.2,
+        faces_found=1,
     )
     SelfReport.objects.create(user=patient, mood=2, note="a hard week", at=now - timedelta(hours=2))
     QuestionnaireResponse.objects.create(user=patient, answers={}, score=75, at=now - timedelta(days=1))
@@ -77,13 +89,21 @@ def test_portal_list(psychologist: User, share: Callable[[str, bool], User], cat
     assert row.patient_id == patient.pk
     body = response.content.decode()
     seen = {
-        "readings": row.recent_total == 3 and row.last_assessment_at is not None and row.recent_share == 1.0,
+        "readings": row.recent_total == 3
+        and row.recent_unsure == 1
+        and row.last_assessment_at is not None
+        and row.recent_share == 1.0
+        and "unsure, not counted" in body,
         "mood": None,  # the list shows no mood
         "questionnaire": row.latest_cbi == 75,
         "flags": row.flagged and "Needs attention" in body,
     }[category]
     hidden = {
-        "readings": row.recent_total is None and row.last_assessment_at is None and row.recent_share is None,
+        "readings": row.recent_total is None
+        and row.recent_unsure is None
+        and row.last_assessment_at is None
+        and row.recent_share is None
+        and "unsure, not counted" not in body,
         "mood": None,
         "questionnaire": row.latest_cbi is None,
         "flags": not row.flagged and not row.flag_rules and "Needs attention" not in body,
@@ -101,7 +121,12 @@ def test_portal_patient_page(
     assert response.status_code == 200
     body = response.content.decode()
     markers = {
-        "readings": ["Share of negative emotions per day", "Mix of emotions", "Latest photos"],
+        "readings": [
+            "Share of negative emotions per day",
+            "Mix of emotions",
+            "Latest photos",
+            "1 unsure reading not counted.",
+        ],
         "mood": ['<th scope="col">Own mood (1–5)</th>'],
         "questionnaire": ["Score (0–100)", "Latest burnout questionnaire score: 75 of 100"],
         "flags": ["Burnout signals", "High burnout questionnaire score, since"],
@@ -120,8 +145,8 @@ def test_api_patient_list(psychologist: User, share: Callable[[str, bool], User]
     [row] = response.json()["results"]
     assert (category in row["categories"]) is shared
     if category == "readings":
-        values = [row[field] for field in ("last_assessment_at", "recent_total", "recent_share")]
-        assert values[1:] == [3, 1.0] if shared else values == [None, None, None]
+        values = [row[field] for field in ("last_assessment_at", "recent_total", "recent_unsure", "recent_share")]
+        assert values[1:] == [3, 1, 1.0] if shared else values == [None, None, None, None]
         if not shared:
             assert row["previous_share"] is None and row["share_change"] is None
     elif category == "questionnaire":
@@ -145,9 +170,13 @@ def test_api_patient_dynamics(
     buckets = response.json()["buckets"]
     today = buckets[-1]
     if category == "readings":
-        assert (today["count"] == 3 and today["class_mix"]["sad"] == 3) if shared else (today["count"] is None)
-        if not shared:
-            assert all(b["count"] is None and b["class_mix"] == {} and b["negative_share"] is None for b in buckets)
+        if shared:
+            assert (today["count"], today["unsure"], today["class_mix"]["sad"]) == (3, 1, 3)
+        else:
+            assert all(
+                b["count"] is None and b["unsure"] is None and b["class_mix"] == {} and b["negative_share"] is None
+                for b in buckets
+            )
     elif category == "mood":
         assert (today["mean_mood"] == 2.0) if shared else all(b["mean_mood"] is None for b in buckets)
 
@@ -162,7 +191,7 @@ def test_alerts_follow_the_flags_category(
     QuestionnaireResponse.objects.create(user=patient, answers={}, score=100)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert len(burnout_flags_evaluate(user=patient)) == 1  # the flag is the patient's, whatever is shared
+        assert len(burnout_flag_evaluate(user=patient)) == 1  # the flag is the patient's, whatever is shared
 
     assert len(mail.outbox) == (1 if shared else 0)
 
@@ -189,7 +218,7 @@ def test_an_existing_link_gets_what_its_consent_named(psychologist: User) -> Non
 
     from django.apps import apps as django_apps
 
-    migration = import_module("accounts.migrations.0008_sharing_categories_data")
+    migration = import_module("accounts.migrations.0010_sharing_categories_data")
     patient = UserFactory(consents=["processing"])
     link = link_patient(patient, psychologist, categories=["mood"])
     CareLink.objects.filter(pk=link.pk).update(shares_mood=False)

@@ -19,11 +19,11 @@ from accounts.selectors import (
     care_link_list_visible,
     care_link_patient_list,
     consent_current_document,
-    consent_withdrawn,
+    consent_is_withdrawn,
 )
 from accounts.services import consent_grant, consent_withdraw
 from emotions.models import BurnoutFlag, PhotoAssessment
-from emotions.services import burnout_flags_evaluate
+from emotions.services import burnout_flag_evaluate
 from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistProfileFactory, UserFactory
 
@@ -102,7 +102,7 @@ def test_no_burnout_alert_while_the_consent_is_withdrawn(
     consent_withdraw(user=patient, kind=PROCESSING)
 
     with django_capture_on_commit_callbacks(execute=True):
-        raised = burnout_flags_evaluate(user=patient)
+        raised = burnout_flag_evaluate(user=patient)
 
     assert [flag.rule for flag in raised] == [BurnoutFlag.Rule.NEGATIVE_SHARE]  # their own page still shows it
     assert mail.outbox == []
@@ -121,7 +121,7 @@ def test_the_patient_is_told_what_withdrawal_means_for_sharing(shared: tuple[Use
 
 
 def test_the_rule_in_sql_agrees_with_the_rule_in_python() -> None:
-    """care_link_list_visible (SQL, for the portal's sorted list) and consent_withdrawn (Python) on every history."""
+    """care_link_list_visible (SQL, for the portal's sorted list) and consent_is_withdrawn (Python) on every history."""
     document = consent_current_document(kind=PROCESSING)
     psychologist = PsychologistProfileFactory().user
     at = timezone.now() - timedelta(days=1)
@@ -146,7 +146,7 @@ def test_the_rule_in_sql_agrees_with_the_rule_in_python() -> None:
 
     visible = set(care_link_list_visible().values_list("pk", flat=True))
     for name, link in links.items():
-        expected = not consent_withdrawn(user=link.patient, kind=PROCESSING)
+        expected = not consent_is_withdrawn(user=link.patient, kind=PROCESSING)
         assert (link.pk in visible) == expected, name
     assert {name for name, link in links.items() if link.pk not in visible} == {
         "withdrawn",

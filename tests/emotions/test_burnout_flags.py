@@ -17,7 +17,7 @@ from accounts.channels import RegisteredChannel, channel_register, channel_unreg
 from accounts.models import CareLink, PsychologistProfile, User
 from emotions import tasks
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
-from emotions.services import burnout_flags_evaluate
+from emotions.services import burnout_flag_evaluate
 from tests.conftest import link_patient, two_factor_client_for
 from tests.factories import PsychologistProfileFactory
 
@@ -78,13 +78,13 @@ def test_flag_is_raised_once_per_episode_and_cleared(
 def test_a_new_episode_is_a_new_flag(user: User, django_capture_on_commit_callbacks: Callable) -> None:
     with time_machine.travel(START, tick=False):
         QuestionnaireResponse.objects.create(user=user, answers={}, score=75, at=START)
-        burnout_flags_evaluate(user=user)
+        burnout_flag_evaluate(user=user)
     with time_machine.travel(START + timedelta(days=7), tick=False):
         QuestionnaireResponse.objects.create(user=user, answers={}, score=25, at=START + timedelta(days=7))
-        burnout_flags_evaluate(user=user)
+        burnout_flag_evaluate(user=user)
     with time_machine.travel(START + timedelta(days=14), tick=False):
         QuestionnaireResponse.objects.create(user=user, answers={}, score=50, at=START + timedelta(days=14))
-        burnout_flags_evaluate(user=user)
+        burnout_flag_evaluate(user=user)
     flags = list(BurnoutFlag.objects.filter(user=user).order_by("raised_at"))
     assert [(f.rule, f.raised_at, f.cleared_at, f.value) for f in flags] == [
         ("cbi", START, START + timedelta(days=7), 75),
@@ -96,7 +96,7 @@ def test_rise_rule(user: User) -> None:
     _photos(user, when=START - timedelta(days=20), negative=1, other=4)  # 20 % in the previous window
     _photos(user, when=START - timedelta(days=2), negative=2, other=2)  # 50 % now, 4 photos: no share flag
     with time_machine.travel(START, tick=False):
-        raised = burnout_flags_evaluate(user=user)
+        raised = burnout_flag_evaluate(user=user)
     assert [flag.rule for flag in raised] == ["rise"]
     assert raised[0].value == pytest.approx(0.3)
 
@@ -119,7 +119,7 @@ def test_patient_sees_supportive_words_and_portal_shows_the_flag(
 def test_no_mail_without_an_active_link(user: User, django_capture_on_commit_callbacks: Callable) -> None:
     QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
     with django_capture_on_commit_callbacks(execute=True):
-        assert len(burnout_flags_evaluate(user=user)) == 1
+        assert len(burnout_flag_evaluate(user=user)) == 1
     assert mail.outbox == []
 
 
@@ -135,7 +135,7 @@ def test_the_mail_names_the_alias_and_links_the_portal_page(
     CareLink.objects.filter(psychologist=psychologist_with).update(alias="Anna K.")
     QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
     with django_capture_on_commit_callbacks(execute=True):
-        burnout_flags_evaluate(user=user)
+        burnout_flag_evaluate(user=user)
     [message] = mail.outbox
     assert message.subject == "Burnout signal for Anna K."
     assert f"https://burnout.example/portal/patients/{user.pk}/" in message.body
@@ -153,7 +153,7 @@ def test_a_link_another_channel_takes_over_gets_no_mail(
     with _chosen_channel(psychologist_with, deliver_alert=take_all):
         QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
         with django_capture_on_commit_callbacks(execute=True):
-            [flag] = burnout_flags_evaluate(user=user)
+            [flag] = burnout_flag_evaluate(user=user)
     assert taken == [[flag.pk]]
     assert mail.outbox == []
 
@@ -167,7 +167,7 @@ def test_a_failing_channel_never_stops_the_flag_nor_the_mail(
     with _chosen_channel(psychologist_with, deliver_alert=broken):
         QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
         with django_capture_on_commit_callbacks(execute=True):
-            assert len(burnout_flags_evaluate(user=user)) == 1
+            assert len(burnout_flag_evaluate(user=user)) == 1
     assert BurnoutFlag.objects.filter(user=user, cleared_at=None).count() == 1
     assert [message.to for message in mail.outbox] == [["doc@example.com"]]
 

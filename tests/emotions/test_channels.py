@@ -12,13 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import channels
-from accounts.channels import RegisteredChannel, channel_register, channel_unregister
+from accounts.channels import ALERT_BY_EMAIL, RegisteredChannel, channel_register, channel_unregister
 from accounts.models import ConsentKind, PsychologistProfile, User
 from accounts.personal_data import PersonalDataSection
 from accounts.services import _export_sections, consent_withdraw, user_erase_confirmed
 from emotions.models import PhotoAssessment, QuestionnaireResponse
 from emotions.photos import photo_validate
-from emotions.services import assessment_create, burnout_flags_evaluate
+from emotions.services import assessment_create, burnout_flag_evaluate
 from tests.conftest import link_patient
 from tests.emotions import images
 from tests.factories import PsychologistProfileFactory
@@ -87,7 +87,7 @@ def psychologist_of(user: User) -> Callable[[str], User]:
 def _raise_flag(user: User, capture: Callable) -> list[Any]:
     QuestionnaireResponse.objects.create(user=user, answers={}, score=100)
     with capture(execute=True):
-        return burnout_flags_evaluate(user=user)
+        return burnout_flag_evaluate(user=user)
 
 
 def _analysed_photo(user: User, capture: Callable, *, source: str) -> PhotoAssessment:
@@ -124,7 +124,7 @@ def test_an_alert_the_channel_does_not_take_goes_by_email(
 def test_an_email_chooser_is_not_handed_to_any_channel(
     user: User, tiny: TinyChannel, psychologist_of: Callable, django_capture_on_commit_callbacks: Callable
 ) -> None:
-    psychologist_of(PsychologistProfile.AlertChannel.EMAIL)
+    psychologist_of(ALERT_BY_EMAIL)
     _raise_flag(user, django_capture_on_commit_callbacks)
     assert tiny.alerts == []
     assert [message.to for message in mail.outbox] == [["doc@example.com"]]
@@ -156,17 +156,52 @@ def test_export_erasure_and_withdrawal_reach_the_channel(user: User, tiny: TinyC
     assert tiny.erased == [user_pk]
 
 
+ALERTS = "/accounts/psychologist/alerts/"
+
+
+def test_the_alert_settings_page_offers_every_registered_channel_by_its_label(
+    portal_client: Client, verified_psychologist: User, tiny: TinyChannel
+) -> None:
+    page = portal_client.get(ALERTS).content.decode()
+    assert 'value="tiny"' in page and "Tiny" in page
+    assert "Your Tiny account is connected." in page
+
+    assert portal_client.post(ALERTS, {"alert_channel": "tiny"}).status_code == 302
+    assert PsychologistProfile.objects.get(user=verified_psychologist).alert_channel == "tiny"
+
+
+def test_a_channel_gone_since_it_was_chosen_means_email(
+    portal_client: Client, verified_psychologist: User, tiny: TinyChannel
+) -> None:
+    PsychologistProfile.objects.filter(user=verified_psychologist).update(alert_channel="tiny")
+    channel_unregister(name="tiny")
+    page = portal_client.get(ALERTS).content.decode()
+    assert "You chose tiny, but no tiny account is connected: alerts go by e-mail to" in page
+    response = portal_client.post(ALERTS, {"alert_channel": "tiny"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["alert_channel"] == [
+        "Select a valid choice. tiny is not one of the available choices."
+    ]
+
+
 # --- no channel at all ------------------------------------------------------------------------------------
 
 
 def test_without_channels_alerts_go_by_email_and_photos_are_still_analysed(
     user: User, no_channels: None, psychologist_of: Callable, django_capture_on_commit_callbacks: Callable
 ) -> None:
-    psychologist_of(PsychologistProfile.AlertChannel.TELEGRAM)
+    psychologist_of("telegram")
     _raise_flag(user, django_capture_on_commit_callbacks)
     assert [message.to for message in mail.outbox] == [["doc@example.com"]]
     assessment = _analysed_photo(user, django_capture_on_commit_callbacks, source=PhotoAssessment.Source.TELEGRAM)
     assert assessment.notified_at is None
+
+
+def test_without_channels_alerts_can_only_go_by_email(portal_client: Client, no_channels: None) -> None:
+    response = portal_client.get(ALERTS)
+    assert [value for value, _label in response.context["form"].fields["alert_channel"].choices] == [ALERT_BY_EMAIL]
+    assert "Connect" not in response.content.decode()
+    assert portal_client.post(ALERTS, {"alert_channel": "telegram"}).status_code == 400
 
 
 def test_without_channels_the_profile_offers_nothing_to_connect(client_logged_in: Client, no_channels: None) -> None:

@@ -148,7 +148,7 @@ def test_seed_demo_adds_mood_questionnaires_consents_and_a_psychologist() -> Non
     from accounts.models import CareLink, ConsentKind
     from accounts.selectors import consent_is_active
     from emotions.models import QuestionnaireResponse, SelfReport
-    from emotions.selectors import mood_correlation, pilot_report
+    from emotions.selectors import mood_correlation_compute, pilot_report_build
 
     for _run in range(2):
         call_command("seed_demo", stdout=io.StringIO())
@@ -160,6 +160,6 @@ def test_seed_demo_adds_mood_questionnaires_consents_and_a_psychologist() -> Non
     link = CareLink.objects.get(patient=demo, status="active")
     assert link.psychologist.username == "demo-psychologist" and link.psychologist.psychologist_profile.verified_at
     # Lower mood on more negative photos: the correlation the dashboard and the pilot report show.
-    correlation = mood_correlation(user=demo)
+    correlation = mood_correlation_compute(user=demo)
     assert correlation.n >= 30 and correlation.rho < -0.3
-    assert pilot_report()["users"] == 1
+    assert pilot_report_build()["users"] == 1

@@ -106,7 +106,7 @@ def cohort() -> tuple[User, User]:
 
 def test_pairs_link_or_fall_back_to_the_same_day(cohort: tuple[User, User]) -> None:
     a, _b = cohort
-    pairs = selectors.mood_pairs(user=a)
+    pairs = selectors.mood_pair_list(user=a)
     assert [(p.negativity, p.mood, p.photo_negative, p.linked) for p in pairs] == [
         (0.9, 1, True, True),
         (0.2, 5, False, True),
@@ -114,13 +114,13 @@ def test_pairs_link_or_fall_back_to_the_same_day(cohort: tuple[User, User]) -> N
         (0.1, 4, False, False),
     ]
     # Ranks x = 4, 2, 3, 1 and y = 1, 4, 2, 3: d² = 9 + 4 + 1 + 4 = 18, rho = 1 - 6 * 18 / (4 * 15) = -0.8.
-    result = selectors.mood_correlation(user=a)
+    result = selectors.mood_correlation_compute(user=a)
     assert result.n == 4 and result.rho == pytest.approx(-0.8)
     assert result.ci_low == pytest.approx(math.tanh(math.atanh(-0.8) - 1.959963984540054))
 
 
 def test_pilot_report_figures(cohort: tuple[User, User]) -> None:
-    report = selectors.pilot_report()
+    report = selectors.pilot_report_build()
     assert report["users"] == 2
     pooled = report["correlation"]["pooled"]
     # x ranks 7,2,4,1,5,3,6 and y ranks 1,7,5,6,3,3,3 (ties averaged): Σdxdy = -23, Σdx² = 28, Σdy² = 26.
@@ -140,7 +140,7 @@ def test_pilot_report_figures(cohort: tuple[User, User]) -> None:
 
 
 def test_pilot_report_period_and_empty(cohort: tuple[User, User]) -> None:
-    report = selectors.pilot_report(first_day=date(2026, 3, 9), last_day=date(2026, 3, 31))
+    report = selectors.pilot_report_build(first_day=date(2026, 3, 9), last_day=date(2026, 3, 31))
     assert report["correlation"]["pooled"] == {
         "n": 2,
         "rho": None,
@@ -148,10 +148,10 @@ def test_pilot_report_period_and_empty(cohort: tuple[User, User]) -> None:
         "ci_high": None,
         "reason": "too_few_pairs",
     }
-    assert selectors.mood_correlation(user=cohort[1]).reason == "constant_mood"
+    assert selectors.mood_correlation_compute(user=cohort[1]).reason == "constant_mood"
     assert report["correlation"]["per_user_median"] is None
     assert report["assessments_per_user"]["min"] == 0
-    empty = selectors.pilot_report(first_day=date(2025, 1, 1), last_day=date(2025, 1, 31))
+    empty = selectors.pilot_report_build(first_day=date(2025, 1, 1), last_day=date(2025, 1, 31))
     assert empty["correlation"]["pooled"]["reason"] == "no_pairs" and empty["agreement"]["reason"] == "no_pairs"
     assert empty["retention"] == [] and empty["no_face"]["share"] is None
 

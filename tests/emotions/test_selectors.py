@@ -99,4 +99,4 @@ def test_emotion_mix_and_summary() -> None:
 
 def test_unknown_time_zone_falls_back_to_utc() -> None:
     user = UserFactory.build(timezone="Mars/Olympus_Mons")
-    assert str(selectors.user_tzinfo(user)) == "UTC"
+    assert str(selectors.user_tzinfo_get(user=user)) == "UTC"

@@ -16,8 +16,8 @@ from emotions.models import CBI_ITEM_KEYS, PhotoAssessment, QuestionnaireRespons
 from emotions.services import (
     QuestionnaireRejected,
     SelfReportRejected,
-    cbi_score,
     questionnaire_cbi_create,
+    questionnaire_cbi_score,
     self_report_create,
 )
 from tests.factories import UserFactory
@@ -123,8 +123,8 @@ ANSWERS = {
 
 def test_cbi_score_is_the_mean_of_item_points() -> None:
     # (100 + 75 + 50 + 25 + 0 + 75) / 6
-    assert cbi_score(answers=ANSWERS) == pytest.approx(325 / 6)
-    assert cbi_score(answers=dict.fromkeys(CBI_ITEM_KEYS, "always")) == 100
+    assert questionnaire_cbi_score(answers=ANSWERS) == pytest.approx(325 / 6)
+    assert questionnaire_cbi_score(answers=dict.fromkeys(CBI_ITEM_KEYS, "always")) == 100
 
 
 @pytest.mark.parametrize(

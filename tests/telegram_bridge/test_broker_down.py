@@ -12,9 +12,9 @@ from django.core import mail
 
 from accounts.models import User
 from emotions.models import QuestionnaireResponse
-from emotions.services import burnout_flags_evaluate
+from emotions.services import burnout_flag_evaluate
 from telegram_bridge.models import TelegramAccount
-from telegram_bridge.services import enqueue_update_handling
+from telegram_bridge.services import update_handling_enqueue
 from tests.conftest import link_patient
 from tests.factories import PsychologistProfileFactory
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -34,7 +34,7 @@ def test_an_update_that_cannot_be_queued_is_logged_and_left_to_the_sweep(
 ) -> None:
     monkeypatch.setattr("django_q.tasks.async_task", _broker_down)
     with caplog.at_level(logging.ERROR):
-        enqueue_update_handling(update_id=5151)  # does not raise: Telegram already has its 200
+        update_handling_enqueue(update_id=5151)  # does not raise: Telegram already has its 200
     assert "could not enqueue Telegram update 5151" in caplog.text
 
 
@@ -51,7 +51,7 @@ def test_an_alert_that_cannot_be_queued_for_telegram_goes_by_mail(
 
     QuestionnaireResponse.objects.create(user=user, answers={}, score=75, at=START)
     with time_machine.travel(START, tick=False), django_capture_on_commit_callbacks(execute=True):
-        burnout_flags_evaluate(user=user)
+        burnout_flag_evaluate(user=user)
 
     assert telegram_api.calls_to("sendMessage") == []
     [message] = mail.outbox

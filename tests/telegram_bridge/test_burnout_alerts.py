@@ -15,7 +15,7 @@ from django_q.models import Schedule
 from accounts.models import CareLink, PsychologistProfile, User
 from accounts.services import care_link_revoke
 from emotions.models import BurnoutFlag, QuestionnaireResponse
-from emotions.services import burnout_flags_evaluate
+from emotions.services import burnout_flag_evaluate
 from telegram_bridge import tasks
 from telegram_bridge.delivery import NOTIFY_ATTEMPTS
 from telegram_bridge.models import TelegramAccount
@@ -45,7 +45,7 @@ def _raise_flag(patient: User, capture: Callable) -> list[BurnoutFlag]:
     """A CBI score over the threshold, evaluated the way the daily task does, with its after-commit alerts run."""
     QuestionnaireResponse.objects.create(user=patient, answers={}, score=75, at=START)
     with time_machine.travel(START, tick=False), capture(execute=True):
-        return burnout_flags_evaluate(user=patient)
+        return burnout_flag_evaluate(user=patient)
 
 
 def _portal_url(patient: User) -> str:

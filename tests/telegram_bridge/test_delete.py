@@ -14,7 +14,7 @@ from accounts.models import AuditEvent, User
 from emotions.models import CBI_ITEM_KEYS, PhotoAssessment, QuestionnaireResponse, SelfReport
 from emotions.services import assessment_create, photo_validate, questionnaire_cbi_create
 from telegram_bridge.models import CbiProgress, ProcessedUpdate, TelegramAccount
-from telegram_bridge.services import telegram_delete_token
+from telegram_bridge.services import telegram_account_erase_token_sign
 from tests.emotions import images
 from tests.factories import UserFactory
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -97,7 +97,7 @@ def test_an_expired_button_deletes_nothing(
     telegram_api: FakeTelegramAPI, post_update: Callable, linked: TelegramAccount
 ) -> None:
     with time_machine.travel(timezone.now() - timedelta(minutes=11)):
-        old = telegram_delete_token(account=linked)
+        old = telegram_account_erase_token_sign(account=linked)
     post_update(callback_update(old))
     assert User.objects.filter(pk=linked.user_id).exists() and TelegramAccount.objects.exists()
     expired = "This confirmation has expired and nothing was deleted. Send /delete again if you still want to."

@@ -11,7 +11,7 @@ from django_q.models import Schedule
 
 from telegram_bridge import tasks
 from telegram_bridge.models import TelegramAccount
-from telegram_bridge.services import telegram_reminder_set, telegram_reminders_due
+from telegram_bridge.services import telegram_reminder_claim_due, telegram_reminder_set
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.telegram_bridge.conftest import message_update
 
@@ -53,7 +53,7 @@ def test_reminder_is_sent_once_a_day_at_local_time(telegram_api: FakeTelegramAPI
 def test_a_time_already_past_today_starts_tomorrow(linked: TelegramAccount) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 12, 0, tzinfo=UTC), tick=False):
         telegram_reminder_set(account=linked, at=time(9, 0))
-        assert telegram_reminders_due() == []
+        assert telegram_reminder_claim_due() == []
 
 
 def test_the_sweep_is_scheduled() -> None:

@@ -16,7 +16,7 @@ from emotions.ml.model import WeightsError
 from emotions.ml.predictor import available_cores
 from emotions.models import PhotoAssessment
 from emotions.predictor import get_predictor
-from emotions.services import assessments_reanalyze
+from emotions.services import assessment_reanalyze_all
 
 
 class Command(BaseCommand):
@@ -50,5 +50,5 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write(f"{len(ids)} assessments would be re-scored with {version}")
             return
-        changed = assessments_reanalyze(assessment_ids=ids, threads=threads)
+        changed = assessment_reanalyze_all(assessment_ids=ids, threads=threads)
         self.stdout.write(f"re-scored {changed} of {len(ids)} assessments with {version}")

@@ -22,12 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CareLink, ConsentKind, PsychologistProfile, SharingCategory
-from accounts.selectors import consent_current_document, consent_is_active, psychologist_profile_of
+from accounts.selectors import consent_current_document, consent_is_active, psychologist_profile_get
 from accounts.services import care_link_create, consent_grant
+from emotions.confidence import confidence_of
 from emotions.ml.labels import CLASSES, NEGATIVE_CLASSES, negativity, valence_of
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, PhotoAssessment, QuestionnaireResponse, SelfReport
-from emotions.selectors import user_tzinfo
-from emotions.services import burnout_flags_evaluate, cbi_score
+from emotions.selectors import user_tzinfo_get
+from emotions.services import burnout_flag_evaluate, questionnaire_cbi_score
 
 DEMO_MODEL_VERSION = "demo"
 POSITIVE_OR_NEUTRAL = tuple(name for name in CLASSES if name not in NEGATIVE_CLASSES)
@@ -96,7 +97,7 @@ class Command(BaseCommand):
         QuestionnaireResponse.objects.bulk_create(answers)
         self._consents(user)
         doctor = self._psychologist(user, psychologist)
-        burnout_flags_evaluate(user=user)
+        burnout_flag_evaluate(user=user)
 
         self.stdout.write(
             f"{'Created' if created else 'Refreshed'} user {username!r} with {len(rows)} assessments, "
@@ -106,7 +107,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Password: {printed_password}")
 
     def _generate(self, *, user: Any, days: int, rng: random.Random) -> list[PhotoAssessment]:
-        tz = user_tzinfo(user)
+        tz = user_tzinfo_get(user=user)
         today = timezone.localtime(timezone.now(), tz).date()
         now = timezone.now()
         rows = []
@@ -131,6 +132,7 @@ class Command(BaseCommand):
                         label=top,
                         valence=valence_of(top),
                         negativity=min(1.0, negativity(ordered)),
+                        confidence=confidence_of(probabilities),
                         face_box=[120, 90, 200, 200],
                         faces_found=1,
                         model_version=DEMO_MODEL_VERSION,
@@ -143,7 +145,7 @@ class Command(BaseCommand):
         """About two days in three, a rating of the day's first photo: lower mood on more negative photos."""
         reports = []
         seen_days: set[Any] = set()
-        tz = user_tzinfo(user)
+        tz = user_tzinfo_get(user=user)
         for photo in photos.order_by("captured_at"):
             day = timezone.localtime(photo.captured_at, tz).date()
             if day in seen_days or rng.random() > 0.66:
@@ -179,7 +181,7 @@ class Command(BaseCommand):
                     user=user,
                     instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL,
                     answers=answers,
-                    score=cbi_score(answers=answers),
+                    score=questionnaire_cbi_score(answers=answers),
                     at=now - timedelta(days=days - 1 - index, hours=2),
                     is_demo=True,
                 )
@@ -203,7 +205,7 @@ class Command(BaseCommand):
             doctor.set_password(doctor_password)
             doctor.save()
             self.stdout.write(f"Psychologist {username!r} password: {doctor_password}")
-        profile = psychologist_profile_of(user=doctor) or PsychologistProfile.objects.create(
+        profile = psychologist_profile_get(user=doctor) or PsychologistProfile.objects.create(
             user=doctor,
             licence_number="DEMO-0001",
             issuing_body="Demo board",

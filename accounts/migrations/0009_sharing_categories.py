@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_psychologistprofile_alert_channel'),
+        ('accounts', '0008_token_device_and_audit_actions'),
     ]
 
     operations = [
@@ -48,6 +48,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditevent',
             name='action',
-            field=models.CharField(choices=[('portal_list_view', 'Saw you in their patient list'), ('portal_detail_view', 'Opened your charts'), ('api_read', 'Read your data through the API'), ('consent_granted', 'Consent given'), ('consent_withdrawn', 'Consent withdrawn'), ('care_link_created', 'Sharing started'), ('care_link_revoked', 'Sharing revoked'), ('care_link_ended', 'Sharing ended by the psychologist'), ('care_link_changed', 'Shared categories changed'), ('export_requested', 'Data export requested'), ('export_downloaded', 'Data export downloaded'), ('account_erased', 'Account erased'), ('psychologist_verified', 'Psychologist verified'), ('otp_device_confirmed', 'Two-factor authentication set up'), ('admin_view', 'Opened by staff in the admin panel'), ('admin_change', 'Changed by staff in the admin panel'), ('admin_delete', 'Deleted by staff in the admin panel')], max_length=32, verbose_name='action'),
+            field=models.CharField(choices=[('portal_list_view', 'Saw you in their patient list'), ('portal_detail_view', 'Opened your charts'), ('api_read', 'Read your data through the API'), ('consent_granted', 'Consent given'), ('consent_withdrawn', 'Consent withdrawn'), ('care_link_created', 'Sharing started'), ('care_link_revoked', 'Sharing revoked'), ('care_link_ended', 'Sharing ended by the psychologist'), ('care_link_changed', 'Shared categories changed'), ('export_requested', 'Data export requested'), ('export_downloaded', 'Data export downloaded'), ('account_erased', 'Account erased'), ('psychologist_verified', 'Psychologist verified'), ('otp_device_confirmed', 'Two-factor authentication set up'), ('admin_view', 'Opened by staff in the admin panel'), ('admin_change', 'Changed by staff in the admin panel'), ('admin_delete', 'Deleted by staff in the admin panel'), ('password_reset', 'Password reset from an e-mail link'), ('lockout_cleared', 'Log-in pause lifted'), ('otp_recovery_codes_created', 'Two-factor recovery codes created'), ('otp_recovery_code_used', 'Two-factor recovery code used')], max_length=32, verbose_name='action'),
         ),
     ]

@@ -67,13 +67,13 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    # The version this migration published, while nobody agreed to it; the columns go with 0007.
+    # The version this migration published, while nobody agreed to it; the columns go with 0009.
     apps.get_model("accounts", "ConsentDocument").objects.filter(
         kind="sharing", text__contains="{categories}", events__isnull=True
     ).delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0007_sharing_categories")]
+    dependencies = [("accounts", "0009_sharing_categories")]
 
     operations = [migrations.RunPython(forwards, backwards)]
