@@ -378,6 +378,9 @@ PORTAL_FLAG_MIN_ASSESSMENTS = env_int("PORTAL_FLAG_MIN_ASSESSMENTS", 5)
 PORTAL_FLAG_RISE_PERCENT = env_int("PORTAL_FLAG_RISE_PERCENT", 20)
 # Hours a "Download my data" link works after the archive is built.
 EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
+# The privacy page shows repeated views of the same thing by the same person within this many minutes as one
+# entry with a count (accounts.selectors.audit_read_entries); the audit records themselves stay one per view.
+AUDIT_REPEAT_WINDOW_MINUTES = env_int("AUDIT_REPEAT_WINDOW_MINUTES", 30)
 # Shown as the account's issuer in authenticator apps (psychologists must use two-factor authentication).
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Burnout detector")
 
