@@ -39,6 +39,7 @@ from typing import Any
 
 import boto3
 import pytest
+import redis
 
 from burnout_site.bench.stats import percentile
 from burnout_site.bench.webhook import post_at_rate, update_body
@@ -71,6 +72,7 @@ PHOTO_UPDATE_BASE = 9_300_000_000
 # Generous bounds so that a busy shared machine fails only when something is really stuck.
 SETTLE_S = 180
 REPLY_PREFIX = "Your emotion:"
+QUEUE_KEY = "django_q:burnout:q"  # django-q2's Redis list for the cluster named "burnout" (settings.Q_CLUSTER)
 
 SETUP_SCRIPT = """
 from knox.models import AuthToken
@@ -99,6 +101,7 @@ class Shape:
     processes: Processes
     query: Callable[[str], list[tuple[Any, ...]]]
     objects_left: Callable[[], int]
+    queued: Callable[[], int]  # tasks waiting in the broker
 
 
 def _redis(stack: ExitStack) -> str:
@@ -145,6 +148,7 @@ def shape(seaweedfs: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "SECRET_KEY": "load-test-" + "k" * 60,
             "PYTHONUNBUFFERED": "1",
         }
+        broker = redis.Redis.from_url(env["REDIS_URL"])
         processes = Processes(env, folder)
         stack.callback(processes.stop_all)
         processes.manage("migrate", "--noinput")
@@ -175,6 +179,7 @@ def shape(seaweedfs: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             processes=processes,
             query=query,
             objects_left=lambda: int(client.list_objects_v2(Bucket=bucket).get("KeyCount", 0)),
+            queued=lambda: int(broker.llen(QUEUE_KEY)),
         )
 
 
@@ -289,6 +294,9 @@ def _photo_update(index: int, file_id: str, size: int) -> bytes:
 
 
 def test_telegram_photo_is_answered_within_a_second_at_the_median(shape: Shape) -> None:
+    # Steady state: the follow-up tasks of the upload burst (one burnout-flag evaluation per photo) are one
+    # FIFO queue with the bot's; behind a backlog a reply waits for it (docs/BENCHMARKS.md has that figure).
+    backlog_s = _wait_until(lambda: shape.queued() == 0, shape, "an empty queue")
     face = images.face_jpeg()
     received: dict[int, float] = {}
     for index in range(TELEGRAM_PHOTOS):
@@ -312,6 +320,7 @@ def test_telegram_photo_is_answered_within_a_second_at_the_median(shape: Shape) 
     latencies = [at - received[chat] for chat, at in replies]
     print(
         f"\n[load telegram] {TELEGRAM_PHOTOS} photos, 2 a second: received -> reply sent p50 {_ms(latencies, 50)} ms,"
-        f" p95 {_ms(latencies, 95)} ms, max {_ms(latencies, 100)} ms; load average {os.getloadavg()[0]:.2f}"
+        f" p95 {_ms(latencies, 95)} ms, max {_ms(latencies, 100)} ms (after {backlog_s:.0f} s for the queue to"
+        f" empty); load average {os.getloadavg()[0]:.2f}"
     )
     assert percentile(latencies, 50) <= (TELEGRAM_P50_SLA_S if ASSERT_SLA else TELEGRAM_P50_CI_S)
