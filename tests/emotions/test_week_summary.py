@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from emotions.models import PhotoAssessment, QuestionnaireResponse, SelfReport
@@ -126,3 +129,61 @@ def test_weeks_follow_the_persons_time_zone(user: User) -> None:
 def test_a_constant_number_of_queries(history: User, django_assert_num_queries: object) -> None:
     with django_assert_num_queries(5):  # photos, moods, latest CBI, CBI before it, baseline
         week_summary_get(user=history, now=NOW)
+
+
+# --- what the person reads ---------------------------------------------------------------------------------
+
+
+def _card(page: str) -> str:
+    return page.split('<section class="card standing"')[1].split("</section>")[0]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboard_opens_with_where_you_stand(client_logged_in: Client, history: User) -> None:
+    page = client_logged_in.get(reverse("emotions:dashboard")).content.decode()
+    card = _card(page)
+    assert "Where you stand this week" in card
+    assert 'Negative photos:</strong> <span class="direction direction-better">better</span>' in card
+    assert (
+        "Fewer of your photos looked negative this week than in the four weeks before. That is less than your usual."
+        in card
+    )
+    assert "This week: 29% of 14 counted photos looked negative." in card
+    assert "The four weeks before: 50% of 28 counted photos looked negative." in card
+    assert "Your usual: 50%." in card
+    assert "You rated your mood higher this week than in the four weeks before." in card
+    assert "This week: 4.3 out of 5 on average, from 3 ratings." in card
+    assert "Your latest burnout questionnaire score is higher than in the four weeks before it." in card
+    assert 'Burnout questionnaire:</strong> <span class="direction direction-worse">worse</span>' in card
+    assert "The four weeks before it: 45 on average, from 2 answers." in card
+    # The state first: the card, then the main chart, then the mood form.
+    assert (
+        page.index("Where you stand this week")
+        < page.index('id="negative-share-chart"')
+        < page.index('class="card mood-form"')
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_where_you_stand_in_russian(client_logged_in: Client, history: User) -> None:
+    page = client_logged_in.get(reverse("emotions:dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    card = _card(page)
+    assert "Где вы сейчас: эта неделя" in card
+    assert 'Негативные фото:</strong> <span class="direction direction-better">лучше</span>' in card
+    assert (
+        "На этой неделе меньше ваших фото выглядели негативными, чем за четыре недели до неё. "  # noqa: RUF001
+        "Это меньше, чем обычно для вас." in card
+    )
+    assert "Эта неделя: 29% из 14 учтённых фото выглядели негативными." in card
+    assert "Вы оценивали настроение на этой неделе выше, чем за четыре недели до неё." in card
+    assert 'Опросник выгорания:</strong> <span class="direction direction-worse">хуже</span>' in card
+
+
+@time_machine.travel(NOW, tick=False)
+def test_too_little_to_compare_in_words(client_logged_in: Client, user: User) -> None:
+    _photo(user, 0, negative=True)
+    card = _card(client_logged_in.get(reverse("emotions:dashboard")).content.decode())
+    assert "Too few photos this week or in the four weeks before to compare." in card
+    assert "Too few mood ratings to compare: rate your mood a few times a week." in card
+    assert "You have not answered the burnout questionnaire yet." in card
+    assert "not enough data" in card
