@@ -160,7 +160,7 @@
       options: {
         animation: animation,
         maintainAspectRatio: false,
-        scales: { y: { min: 0, max: 100 } },
+        scales: { y: { min: 0, max: 100 }, x: { ticks: { autoSkip: true, maxTicksLimit: 8, maxRotation: 0 } } },
         plugins: {
           annotation: thresholdLine(data.thresholds.cbi),
           legend: { display: false }
