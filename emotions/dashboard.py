@@ -202,11 +202,13 @@ def _strength_words() -> dict[str, str]:
 def correlation_context(user: Any, days: int | None = None) -> dict[str, Any] | None:
     """What the dashboard says about photos against the person's own ratings; None below the minimum of pairs.
 
-    Over the selected period (`days`), else the last CORRELATION_WINDOW_DAYS. Plain words with the strength
+    Over the selected period (`days`), at most the last CORRELATION_WINDOW_DAYS. Plain words with the strength
     in a word; the figures (Spearman's rho, its interval, n) go in a details element.
     """
     today = timezone.localdate(timezone=selectors.user_tzinfo_get(user=user))
-    first_day = today - timedelta(days=(days or settings.CORRELATION_WINDOW_DAYS) - 1)
+    # The selected period, never longer than CORRELATION_WINDOW_DAYS (the cap keeps the page's cost bounded).
+    window = min(days or settings.CORRELATION_WINDOW_DAYS, settings.CORRELATION_WINDOW_DAYS)
+    first_day = today - timedelta(days=window - 1)
     result = selectors.mood_correlation_compute(user=user, first_day=first_day)
     if result.n < settings.CORRELATION_MIN_PAIRS:
         return None

@@ -206,5 +206,12 @@ def _first_screen(browser: Any, site: dict[str, Any], language: str) -> None:
         assert standing["y"] >= 0 and standing["y"] + standing["height"] <= HEIGHT, standing
         # The whole chart, drawn (Chart.js sized it), within the first 844 px.
         assert chart["height"] > 100 and chart["y"] + chart["height"] <= HEIGHT, chart
+        # The calendar's colouring toggle works without a script of the page's own (CSS and radio buttons).
+        cell = page.locator("table.heatmap td[data-mood]").last
+        by_negative = cell.evaluate("(td) => getComputedStyle(td).backgroundColor")
+        page.locator("label[for=heatmap-by-mood]").click()
+        by_mood = cell.evaluate("(td) => getComputedStyle(td).backgroundColor")
+        assert by_mood != by_negative, (by_negative, by_mood)
+        assert page.locator(".legend-mood").is_visible() and not page.locator(".legend-negative").is_visible()
     finally:
         page.context.close()

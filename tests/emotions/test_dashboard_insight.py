@@ -102,11 +102,11 @@ def test_the_calendar_has_months_weekdays_a_legend_and_a_mood_colouring(
 ) -> None:
     page = client_logged_in.get(reverse("emotions:dashboard")).content.decode()
     calendar = page.split('<section class="card heatmap-card">')[1].split("</section>")[0]
-    assert '<th scope="col">Mar</th>' in calendar and '<th scope="col">Jan</th>' in calendar
+    assert '<th scope="col"><span>Mar</span></th>' in calendar and '<th scope="col"><span>Jan</span></th>' in calendar
     assert '<th scope="row">Mon</th>' in calendar and '<th scope="row">Wed</th>' in calendar
     assert "Fewer negative" in calendar and "More negative" in calendar and "no rating" in calendar
     # 9 March: a negative photo (level 5) and a mean mood of 2.5 (rounded to 2).
     assert 'class="heat-5" data-mood="2"' in calendar
     assert 'id="heatmap-by-mood"' in calendar and "<script" not in calendar
     ru = client_logged_in.get(reverse("emotions:dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert '<th scope="col">Мар</th>' in ru and '<th scope="row">Пн</th>' in ru  # noqa: RUF001
+    assert '<th scope="col"><span>Мар</span></th>' in ru and '<th scope="row">Пн</th>' in ru  # noqa: RUF001
