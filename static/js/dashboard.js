@@ -58,6 +58,7 @@
       backgroundColor: data.weekly ? "#c0392b" : "rgba(127, 140, 157, 0.6)",
       showLine: data.weekly,
       spanGaps: false,
+      clip: 5, // a point at 0 or 100 % is drawn whole, not cut by the chart's edge
       tension: 0.2,
       pointRadius: data.weekly ? 3 : (daily.days.length > 120 ? 1.5 : 2.5)
     });
@@ -106,6 +107,7 @@
           borderColor: "#1e8449",
           backgroundColor: "#1e8449",
           pointRadius: 2.5,
+          clip: 5,
           // A day or week without a rating is a gap, never a line drawn across it.
           spanGaps: false
         }]
