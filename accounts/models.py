@@ -280,6 +280,7 @@ class AuditEvent(models.Model):
         ADMIN_VIEW = "admin_view", _("Opened by staff in the admin panel")
         ADMIN_CHANGE = "admin_change", _("Changed by staff in the admin panel")
         ADMIN_DELETE = "admin_delete", _("Deleted by staff in the admin panel")
+        ENTRY_DELETED = "entry_deleted", _("One entry deleted by you")
 
     # The clinician reads a person sees on their privacy page.
     CLINICIAN_READS = (Action.PORTAL_LIST_VIEW, Action.PORTAL_DETAIL_VIEW, Action.API_READ)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from emotions import views
+from emotions import journal_views, views
 
 app_name = "emotions"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("photos/<int:pk>/status/", views.assessment_status, name="assessment_status"),
     path("mood/", views.self_report_new, name="self_report_new"),
     path("questionnaires/cbi/", views.questionnaire_cbi, name="questionnaire_cbi"),
+    path("journal/", journal_views.journal, name="journal"),
+    path("journal/<str:kind>/<int:pk>/delete/", journal_views.journal_entry_delete_view, name="journal_entry_delete"),
 ]
 
 # Mounted at /portal/ (namespace "portal"): the psychologist's view of the patients who share with them.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .assessments import AssessmentDetailApi, AssessmentListApi, PhotoUploadApi
 from .dynamics import DynamicsApi
+from .journal import JournalApi, SelfReportDetailApi
 from .patients import PatientDynamicsApi, PatientListApi
 from .self_reports import CbiApi, SelfReportApi
 
@@ -17,8 +18,10 @@ __all__ = [
     "AssessmentListApi",
     "CbiApi",
     "DynamicsApi",
+    "JournalApi",
     "PatientDynamicsApi",
     "PatientListApi",
     "PhotoUploadApi",
     "SelfReportApi",
+    "SelfReportDetailApi",
 ]

@@ -30,6 +30,20 @@ from emotions.selectors.clinician import (
 )
 from emotions.selectors.correlation import MoodPair, mood_correlation_compute, mood_pair_list
 from emotions.selectors.dynamics import DYNAMICS_BUCKETS, DynamicsBucket, assessment_dynamics
+from emotions.selectors.journal import (
+    JOURNAL_KINDS,
+    KIND_ASSESSMENT,
+    KIND_QUESTIONNAIRE,
+    KIND_SELF_REPORT,
+    JournalEntry,
+    JournalPage,
+    JournalPosition,
+    journal_entry_get,
+    journal_entry_words,
+    journal_latest_entry,
+    journal_page_get,
+)
+from emotions.selectors.patterns import DAYPARTS, Pattern, Patterns, patterns_compute
 from emotions.selectors.periods import user_tzinfo_get
 from emotions.selectors.pilot import pilot_report_build, research_cohort_list
 from emotions.selectors.portal import PORTAL_SORTS, RECENCY_COLOURS, PortalRow, portal_patient_row_list
@@ -38,15 +52,25 @@ from emotions.selectors.self_reports import self_report_daily_mood, self_report_
 
 __all__ = [
     "DASHBOARD_PERIODS",
+    "DAYPARTS",
     "DEFAULT_PERIOD",
     "DYNAMICS_BUCKETS",
+    "JOURNAL_KINDS",
+    "KIND_ASSESSMENT",
+    "KIND_QUESTIONNAIRE",
+    "KIND_SELF_REPORT",
     "PORTAL_SORTS",
     "RECENCY_COLOURS",
     "ROLLING_DAYS",
     "ClassShare",
     "DayBucket",
     "DynamicsBucket",
+    "JournalEntry",
+    "JournalPage",
+    "JournalPosition",
     "MoodPair",
+    "Pattern",
+    "Patterns",
     "PeriodSummary",
     "PortalRow",
     "RuleState",
@@ -61,11 +85,16 @@ __all__ = [
     "burnout_flag_list_open",
     "burnout_flag_open_exists",
     "burnout_rule_states",
+    "journal_entry_get",
+    "journal_entry_words",
+    "journal_latest_entry",
+    "journal_page_get",
     "mood_correlation_compute",
     "mood_pair_list",
     "patient_detail_read",
     "patient_dynamics_read",
     "patient_get_of_psychologist",
+    "patterns_compute",
     "pilot_report_build",
     "portal_patient_list_read",
     "portal_patient_row_list",

@@ -40,6 +40,12 @@ from emotions.services.burnout import (
     burnout_flag_evaluate_all,
     burnout_flag_export_rows,
 )
+from emotions.services.journal import (
+    assessment_delete,
+    journal_entry_delete,
+    questionnaire_delete,
+    self_report_delete,
+)
 from emotions.services.notifications import (
     assessment_list_awaiting_notification,
     assessment_notification_claim,
@@ -78,6 +84,7 @@ __all__ = [
     "assessment_analyze",
     "assessment_by_source_key",
     "assessment_create",
+    "assessment_delete",
     "assessment_erase_for_user",
     "assessment_export_files",
     "assessment_export_rows",
@@ -95,13 +102,16 @@ __all__ = [
     "burnout_flag_evaluate",
     "burnout_flag_evaluate_all",
     "burnout_flag_export_rows",
+    "journal_entry_delete",
     "photo_purge_expired",
     "photo_validate",
     "questionnaire_cbi_create",
     "questionnaire_cbi_score",
+    "questionnaire_delete",
     "questionnaire_erase_for_user",
     "questionnaire_export_rows",
     "self_report_create",
+    "self_report_delete",
     "self_report_erase_for_user",
     "self_report_export_rows",
 ]
