@@ -2,7 +2,8 @@
 
 `update_dispatch(payload)` (dispatch.py) is the single entry for the webhook task and for long polling; it
 hands a command to its handler in `COMMAND_HANDLERS` and a button tap to its handler in `BUTTON_HANDLERS`.
-One module per conversation: commands (/start, /help, /unlink, /stats), mood (/mood and the mood buttons),
+One module per conversation: commands (/start, /help, /unlink, /stats), mood (/mood and the mood buttons), undo
+(/undo, delete the latest entry),
 photos (photos and image files, and telling the result), questionnaire (/cbi), delete (/delete), reminders
 (/remind and the daily reminders). What the bot says is composed in texts.py; chat.py sends and edits.
 Bot API calls go through one BotSession per update (telegram_bridge/client.py).

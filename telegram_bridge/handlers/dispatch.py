@@ -11,7 +11,7 @@ from django.utils import translation
 from telegram import CallbackQuery, Message, Update
 
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers import commands, delete, mood, photos, questionnaire, reminders
+from telegram_bridge.handlers import commands, delete, mood, photos, questionnaire, reminders, undo
 from telegram_bridge.handlers.chat import account_of, send
 from telegram_bridge.handlers.texts import (
     malformed_text,
@@ -42,6 +42,7 @@ COMMAND_HANDLERS: dict[str, CommandHandler] = {
     "/cbi": questionnaire.on_cbi,
     "/delete": delete.on_delete,
     "/remind": reminders.on_remind,
+    "/undo": undo.on_undo,
 }
 
 ButtonHandler = Callable[[BotSession, CallbackQuery, TelegramAccount, str], "str | None"]
@@ -51,6 +52,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     mood.MOOD_CALLBACK_PREFIX: mood.on_mood_button,
     questionnaire.CBI_CALLBACK_PREFIX: questionnaire.on_cbi_button,
     DELETE_TOKEN_VALUE: delete.on_delete_button,
+    undo.UNDO_CALLBACK_PREFIX: undo.on_undo_button,
 }
 
 

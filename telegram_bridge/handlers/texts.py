@@ -26,17 +26,21 @@ def site_url(name: str) -> str:
 
 
 def help_text() -> str:
-    return _(
-        "Send me a selfie and I will estimate the emotion on your face; the website shows how it changes "
-        "over days and weeks.\n"
-        "/start - connect this chat to your account\n"
-        "/stats - your last 7 and 30 days\n"
-        "/mood - tell me how you feel (1-5)\n"
-        "/remind HH:MM - a daily check-in at this time; /remind off stops it\n"
-        "/cbi - a short burnout questionnaire (six questions)\n"
-        "/unlink - disconnect this chat from your account\n"
-        "/delete - delete your account and all your data\n"
-        "/help - this message"
+    return (
+        _(
+            "Send me a selfie and I will estimate the emotion on your face; the website shows how it changes "
+            "over days and weeks.\n"
+            "/start - connect this chat to your account\n"
+            "/stats - your last 7 and 30 days\n"
+            "/mood - tell me how you feel (1-5)\n"
+            "/remind HH:MM - a daily check-in at this time; /remind off stops it\n"
+            "/cbi - a short burnout questionnaire (six questions)\n"
+            "/unlink - disconnect this chat from your account\n"
+            "/delete - delete your account and all your data\n"
+            "/help - this message"
+        )
+        + "\n"
+        + _("/undo - delete your latest entry (asks first)")
     )
 
 
@@ -289,3 +293,33 @@ def delete_cancelled_text() -> str:
 
 def account_deleted_text() -> str:
     return _("Your account and all your data have been deleted.")
+
+
+# --- /undo --------------------------------------------------------------------------------------------------
+
+
+def undo_confirm_text(*, words: str, when: str) -> str:
+    return _("Delete your latest entry? %(entry)s, %(when)s. It is removed from your charts and data export.") % {
+        "entry": words,
+        "when": when,
+    }
+
+
+def undo_nothing_text() -> str:
+    return _("You have no entries yet, so there is nothing to delete.")
+
+
+def undo_yes_label() -> str:
+    return _("Yes, delete it")
+
+
+def undo_keep_label() -> str:
+    return _("Keep it")
+
+
+def undo_kept_text() -> str:
+    return _("Kept. Nothing was deleted.")
+
+
+def undo_done_text(*, words: str) -> str:
+    return _("Deleted: %(entry)s.") % {"entry": words}
