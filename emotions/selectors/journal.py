@@ -191,3 +191,14 @@ def journal_entry_words(entry: JournalEntry) -> str:
         words = _("Mood: %(mood)s of 5") % {"mood": row.mood}
         return f"{words} ({row.note})" if row.note else words
     return _("Burnout questionnaire: %(score)s of 100") % {"score": round(row.score)}
+
+
+def journal_checked_in_on(*, user: User, day: date) -> bool:
+    """Whether the person sent a photo or rated their mood on this calendar day of their time zone.
+
+    The daily reminder asks for exactly that, so it is not sent on such a day (telegram_bridge.services).
+    """
+    tz = user_tzinfo_get(user=user)
+    photos = _on_days(PhotoAssessment.objects.filter(user=user), "captured_at", tz, day, day)
+    moods = _on_days(SelfReport.objects.filter(user=user), "at", tz, day, day)
+    return photos.exists() or moods.exists()

@@ -11,7 +11,7 @@ from django.utils import translation
 from telegram import CallbackQuery, Message, Update
 
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers import commands, delete, mood, photos, questionnaire, reminders, undo
+from telegram_bridge.handlers import commands, delete, digest, mood, photos, questionnaire, reminders, undo
 from telegram_bridge.handlers.chat import account_of, send
 from telegram_bridge.handlers.texts import (
     malformed_text,
@@ -43,6 +43,7 @@ COMMAND_HANDLERS: dict[str, CommandHandler] = {
     "/delete": delete.on_delete,
     "/remind": reminders.on_remind,
     "/undo": undo.on_undo,
+    "/digest": digest.on_digest,
 }
 
 ButtonHandler = Callable[[BotSession, CallbackQuery, TelegramAccount, str], "str | None"]
