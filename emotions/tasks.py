@@ -36,3 +36,11 @@ def fail_stale_assessments() -> int:
 def evaluate_burnout_flags() -> int:
     """Daily: raise or clear everyone's burnout flags; returns how many flags were raised."""
     return services.burnout_flag_evaluate_all()
+
+
+def send_email_notifications() -> int:
+    """Every few minutes (schedule in migrations/0011): due daily reminders and weekly digests by e-mail."""
+    # Imported here: the digest sweep pulls in the chart module, which only the worker needs.
+    from emotions.services.email_notifications import email_digests_send, email_reminders_send
+
+    return email_reminders_send() + email_digests_send()

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from burnout_site.errors import Refusal
+from emotions.schedules import schedule_claim_due, schedule_first_claim
 from telegram_bridge.models import TelegramAccount
-from telegram_bridge.services import _local_now
 
 OFF_WORDS = ("off", "stop", "выкл", "стоп")
 # Three-letter English and two-letter Russian names and the whole words, Monday first (date.weekday()).
@@ -61,33 +60,17 @@ def telegram_digest_set(
 ) -> None:
     """Set (or with None turn off) the weekly digest; a time already past today, on that weekday, starts next week."""
     account.digest_weekday, account.digest_at = schedule if schedule is not None else (None, None)
-    account.digest_last_on = None
-    if schedule is not None:
-        local = _local_now(account.user, now)
-        if local.weekday() == schedule[0] and local.time() >= schedule[1]:
-            account.digest_last_on = local.date()
+    account.digest_last_on = schedule_first_claim(
+        user=account.user, at=account.digest_at, weekday=account.digest_weekday, now=now
+    )
     account.full_clean()
     account.save(update_fields=["digest_weekday", "digest_at", "digest_last_on"])
 
 
 def telegram_digest_claim_due(*, now: datetime | None = None) -> list[TelegramAccount]:
     """Accounts whose weekly digest is due and that this caller claimed: each is returned to one caller per week."""
-    claimed = []
-    for account in TelegramAccount.objects.filter(digest_at__isnull=False, digest_weekday__isnull=False).select_related(
-        "user"
-    ):
-        local = _local_now(account.user, now)
-        assert account.digest_at is not None
-        today = local.date()
-        if local.weekday() != account.digest_weekday or local.time() < account.digest_at:
-            continue
-        if account.digest_last_on is not None and account.digest_last_on >= today:
-            continue
-        won = (
-            TelegramAccount.objects.filter(pk=account.pk, digest_at__isnull=False)
-            .filter(Q(digest_last_on__isnull=True) | Q(digest_last_on__lt=today))
-            .update(digest_last_on=today)
-        )
-        if won:
-            claimed.append(account)
-    return claimed
+    rows = TelegramAccount.objects.filter(digest_weekday__isnull=False)
+    due = schedule_claim_due(
+        rows, at_field="digest_at", last_field="digest_last_on", weekday_field="digest_weekday", now=now
+    )
+    return [account for account, _today in due]

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import ConsentRequired
+from emotions.digest import weekly_digest_lines
 from emotions.models import CBI_ITEM_KEYS, CBI_ITEMS, PhotoAssessment, QuestionnaireResponse
 from emotions.selectors import questionnaire_cbi_due, questionnaire_cbi_latest
-from emotions.selectors.weekly import Change, WeeklySummary
+from emotions.selectors.weekly import WeeklySummary
 
 
 def reply_language(language_code: str | None) -> str:
@@ -349,38 +349,6 @@ def digest_usage_text(current: str | None) -> str:
     return f"{usage} {current}" if current else usage
 
 
-def _compared(change: Change, before: str) -> str:
-    """How the week compares with the four weeks before, with the earlier figure."""
-    if change.direction == "better":
-        return _("better than the four weeks before (%(before)s)") % {"before": before}
-    if change.direction == "worse":
-        return _("worse than the four weeks before (%(before)s)") % {"before": before}
-    if change.direction == "steady":
-        return _("about the same as the four weeks before (%(before)s)") % {"before": before}
-    return _("nothing earlier to compare with")
-
-
 def digest_text(summary: WeeklySummary) -> str:
-    """The week in words: photos, mood and the latest questionnaire, each against the four weeks before."""
-    lines = [_("Your week:")]
-    share, mood = summary.negative_share, summary.mood
-    if share.week is None:
-        lines.append(_("Photos: none analysed this week."))
-    else:
-        before = f"{round(share.before * 100)}%" if share.before is not None else ""
-        values = {"count": summary.photos, "percent": round(share.week * 100), "compared": _compared(share, before)}
-        lines.append(_("Photos: %(count)s, %(percent)s%% looked negative; %(compared)s.") % values)
-    if mood.week is None:
-        lines.append(_("Mood: no ratings this week."))
-    else:
-        before = number_format(mood.before, 1) if mood.before is not None else ""
-        values = {
-            "mood": number_format(mood.week, 1),
-            "days": summary.mood_ratings_days,
-            "compared": _compared(mood, before),
-        }
-        lines.append(_("Mood: %(mood)s of 5 on average (days rated: %(days)s); %(compared)s.") % values)
-    if summary.cbi is not None:
-        lines.append(_("Latest burnout questionnaire: %(score)s of 100.") % {"score": round(summary.cbi.score)})
-    lines.append(dashboard_link_text())
-    return "\n".join(lines)
+    """The week in words (emotions/digest.py, shared with the e-mail digest) and the dashboard link."""
+    return "\n".join([*weekly_digest_lines(summary), dashboard_link_text()])
