@@ -32,6 +32,7 @@ from accounts.services import (
     care_link_end,
 )
 from accounts.views.common import refusal_page
+from burnout_site.errors import Refusal
 from burnout_site.rate_limits import RateLimited, photo_upload_take
 from emotions import selectors
 from emotions.dashboard import correlation_context, dynamics_context, period_from
@@ -39,7 +40,6 @@ from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
 from emotions.models import PhotoAssessment, SelfReport
 from emotions.services import (
     QuestionnaireRejected,
-    SelfReportRejected,
     assessment_create,
     questionnaire_cbi_create,
     self_report_create,
@@ -168,8 +168,11 @@ def self_report_new(request: HttpRequest) -> HttpResponse:
             note=form.cleaned_data["note"],
             assessment=form.cleaned_data["assessment"],
             source=SelfReport.Source.WEB,
+            sleep_hours=form.cleaned_data["sleep_hours"],
+            workload=form.cleaned_data["workload"],
+            tags=form.tag_names(),
         )
-    except SelfReportRejected as rejected:
+    except Refusal as rejected:  # SelfReportRejected, or a factor refused (emotions/services/factors.py)
         messages.error(request, rejected.message)
     else:
         messages.success(request, _("Thank you. Your mood has been saved."))

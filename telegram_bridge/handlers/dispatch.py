@@ -11,7 +11,7 @@ from django.utils import translation
 from telegram import CallbackQuery, Message, Update
 
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers import commands, delete, digest, mood, photos, questionnaire, reminders, undo
+from telegram_bridge.handlers import commands, delete, digest, factors, mood, photos, questionnaire, reminders, undo
 from telegram_bridge.handlers.chat import account_of, send
 from telegram_bridge.handlers.texts import (
     malformed_text,
@@ -54,6 +54,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     questionnaire.CBI_CALLBACK_PREFIX: questionnaire.on_cbi_button,
     DELETE_TOKEN_VALUE: delete.on_delete_button,
     undo.UNDO_CALLBACK_PREFIX: undo.on_undo_button,
+    factors.FACTOR_CALLBACK_PREFIX: factors.on_factor_button,
 }
 
 

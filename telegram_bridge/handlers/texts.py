@@ -352,3 +352,30 @@ def digest_usage_text(current: str | None) -> str:
 def digest_text(summary: WeeklySummary) -> str:
     """The week in words (emotions/digest.py, shared with the e-mail digest) and the dashboard link."""
     return "\n".join([*weekly_digest_lines(summary), dashboard_link_text()])
+
+
+# --- factors after /mood ---------------------------------------------------------------------------------------
+
+
+def factor_workload_question_text() -> str:
+    return _("Anything behind it? Your workload today, from 1 (light) to 5 (overwhelming):")
+
+
+def factor_sleep_question_text() -> str:
+    return _("How many hours did you sleep last night?")
+
+
+def factor_tags_question_text() -> str:
+    return _("Any of your tags for today? Tap each that fits, then Done.")
+
+
+def factor_skip_label() -> str:
+    return _("Skip")
+
+
+def factor_done_label() -> str:
+    return _("Done")
+
+
+def factor_saved_text() -> str:
+    return _("Saved. Your factors page shows what goes with harder days.")
