@@ -123,7 +123,7 @@ def _rows(
     model, field, _rank = _SOURCES[kind]
     rows: QuerySet[Any] = model.objects.filter(user=user)  # type: ignore[attr-defined]
     if kind == KIND_SELF_REPORT:
-        rows = rows.select_related("assessment")
+        rows = rows.select_related("assessment").prefetch_related("tags")
     rows = _on_days(rows, field, user_tzinfo_get(user=user), first_day, last_day)
     newer = position is not None and not position.older
     if position is not None:
