@@ -145,3 +145,18 @@ def _send(message: EmailMessage) -> int:
         # One unreachable mailbox or a mail server hiccup must not stop the others; the address is not logged.
         logger.warning("could not send a reminder e-mail", exc_info=True)
         return 0
+
+
+def email_notifications_export_rows(*, user: User) -> list[dict[str, object]]:
+    return [
+        {
+            "remind_at": row.remind_at.isoformat() if row.remind_at else None,
+            "digest_weekday": row.digest_weekday,
+            "digest_at": row.digest_at.isoformat() if row.digest_at else None,
+        }
+        for row in EmailNotifications.objects.filter(user=user)
+    ]
+
+
+def email_notifications_erase_for_user(*, user: User) -> None:
+    EmailNotifications.objects.filter(user=user).delete()

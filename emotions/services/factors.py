@@ -115,3 +115,13 @@ def self_report_factors_set(
     if add_tag is not None and add_tag.user_id == user.pk:
         report.tags.add(add_tag)
     return report
+
+
+def factor_tag_export_rows(*, user: User) -> list[dict[str, object]]:
+    return [
+        {"id": tag.pk, "name": tag.name, "created_at": tag.created_at} for tag in FactorTag.objects.filter(user=user)
+    ]
+
+
+def factor_tag_erase_for_user(*, user: User) -> None:
+    FactorTag.objects.filter(user=user).delete()

@@ -108,3 +108,19 @@ def test_nothing_is_claimed_from_too_few_days(client_logged_in: Client, user: Us
     assert factors_rank(user=user).effects == []
     html = client_logged_in.get(FACTORS).content.decode()
     assert "Nothing to say yet: a factor is compared once at least 5 rated days have it and 5 do not." in html
+
+
+def test_factors_are_in_the_export_and_go_with_the_account(user: User) -> None:
+    from accounts.services.export import _export_sections
+    from emotions.models import EmailNotifications
+    from emotions.services.email_notifications import email_notifications_set
+
+    self_report_create(user=user, mood=2, source="web", sleep_hours="6", workload=5, tags=["deadline"])
+    email_notifications_set(user=user, remind_at=None, digest=(6, timezone.localtime().time().replace(microsecond=0)))
+    sections = _export_sections(user)
+    row = sections["self_reports"][0]
+    assert (row["sleep_hours"], row["workload"], row["tags"]) == (6.0, 5, "deadline")
+    assert [row["name"] for row in sections["factor_tags"]] == ["deadline"]
+    assert sections["email_notifications"][0]["digest_weekday"] == 6
+    user.delete()
+    assert not FactorTag.objects.exists() and not EmailNotifications.objects.exists()
