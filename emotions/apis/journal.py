@@ -34,6 +34,9 @@ class JournalEntryOutputSerializer(serializers.Serializer):
     negativity = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     score = serializers.SerializerMethodField()
+    sleep_hours = serializers.SerializerMethodField()
+    workload = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
 
     def _field(self, entry: selectors.JournalEntry, kind: str, name: str) -> object:
         return getattr(entry.row, name) if entry.kind == kind else None
@@ -61,6 +64,19 @@ class JournalEntryOutputSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True, help_text="A photo's analysis status."))
     def get_status(self, entry: selectors.JournalEntry) -> object:
         return self._field(entry, selectors.KIND_ASSESSMENT, "status")
+
+    @extend_schema_field(serializers.FloatField(allow_null=True, help_text="Hours slept; mood ratings only."))
+    def get_sleep_hours(self, entry: selectors.JournalEntry) -> float | None:
+        hours = self._field(entry, selectors.KIND_SELF_REPORT, "sleep_hours")
+        return float(hours) if hours is not None else None  # type: ignore[arg-type]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="Workload 1-5; mood ratings only."))
+    def get_workload(self, entry: selectors.JournalEntry) -> object:
+        return self._field(entry, selectors.KIND_SELF_REPORT, "workload")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), help_text="A mood rating's own tags."))
+    def get_tags(self, entry: selectors.JournalEntry) -> list[str]:
+        return [tag.name for tag in entry.row.tags.all()] if entry.kind == selectors.KIND_SELF_REPORT else []
 
     @extend_schema_field(serializers.FloatField(allow_null=True, help_text="A questionnaire's score, 0-100."))
     def get_score(self, entry: selectors.JournalEntry) -> object:

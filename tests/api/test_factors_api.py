@@ -34,3 +34,9 @@ def test_the_api_refuses_bad_factors(patient_api: APIClient, data: dict, field: 
     error = response.json()["error"]
     assert message in str(error["fields"][field])
     assert not SelfReport.objects.exists()
+
+
+def test_the_journal_shows_a_ratings_factors(patient_api: APIClient) -> None:
+    patient_api.post("/api/v1/self-reports/", {"mood": 2, "sleep_hours": 5, "tags": ["deadline"]}, format="json")
+    [entry] = patient_api.get("/api/v1/journal/").json()["results"]
+    assert (entry["sleep_hours"], entry["workload"], entry["tags"]) == (5.0, None, ["deadline"])
