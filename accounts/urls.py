@@ -15,6 +15,12 @@ urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("devices/", views.devices, name="devices"),
+    path("devices/<int:pk>/revoke/", views.device_revoke, name="device_revoke"),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/consent/<slug:kind>/", views.consent, name="consent"),
     path("privacy/consent/<slug:kind>/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
@@ -26,11 +32,13 @@ urlpatterns = [
     path("psychologist/alerts/", views.psychologist_alerts, name="psychologist_alerts"),
     path("two-factor/setup/", views.otp_setup, name="otp_setup"),
     path("two-factor/verify/", views.otp_verify, name="otp_verify"),
+    path("two-factor/recovery-codes/", views.otp_recovery_codes, name="otp_recovery_codes"),
 ]
 
 # Mounted at /care/ (namespace "care"): a patient's psychologists and the invite links they share.
 care_urlpatterns = [
     path("", views.care_index, name="index"),
     path("invite/<str:code>/", views.care_invite, name="invite"),
+    path("links/<int:pk>/", views.care_link_change, name="change"),
     path("links/<int:pk>/revoke/", views.care_revoke, name="revoke"),
 ]

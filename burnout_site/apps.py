@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 
 
@@ -13,3 +14,15 @@ class TwoFactorAdminConfig(AdminConfig):
     """
 
     default_site = "burnout_site.admin_site.TwoFactorAdminSite"
+
+
+class SiteConfig(AppConfig):
+    """The project itself as an app: its operations commands (storage_prepare, run_local_s3) and the heartbeat.
+
+    Named explicitly in INSTALLED_APPS: this module holds two AppConfig classes, so Django cannot pick one.
+    """
+
+    name = "burnout_site"
+    label = "burnout_site"
+    verbose_name = "Burnout detector site"
+    default = False

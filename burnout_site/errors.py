@@ -31,6 +31,7 @@ REFUSALS: dict[str, RefusalKind] = {
     "not_connected": RefusalKind(400),
     "already_saved": RefusalKind(400),
     "already_confirmed": RefusalKind(400),
+    "reset_link_invalid": RefusalKind(400),
     # the device-token request (accounts/apis/auth.py): a missing two-factor code there is input to send again
     # (400), while `otp_required` proper is a signed-in step still missing (403); docs/api.md lists both
     "invalid_credentials": RefusalKind(400),
@@ -69,11 +70,14 @@ REFUSALS: dict[str, RefusalKind] = {
     "not_granted": RefusalKind(409),
     "already_linked": RefusalKind(409),
     "not_active": RefusalKind(409),
+    # "Was this right?" about a photo that has no reading (no face, failed): emotions/services/feedback.py
+    "not_analysed": RefusalKind(409),
     # 429
     "throttled": RefusalKind(429),
     "locked_out": RefusalKind(429),
     # 503: nothing can be accepted yet
     "consent_unavailable": RefusalKind(503),
+    "storage_unavailable": RefusalKind(503),  # the file store is down (burnout_site/storage.py)
 }
 
 

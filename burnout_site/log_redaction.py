@@ -83,6 +83,7 @@ def _configured_secrets() -> tuple[str, ...]:
         getattr(settings, "TELEGRAM_BOT_TOKEN", ""),
         getattr(settings, "TELEGRAM_WEBHOOK_SECRET", ""),
         getattr(settings, "EMAIL_HOST_PASSWORD", ""),
+        getattr(settings, "S3_SECRET_ACCESS_KEY", ""),
         *(database.get("PASSWORD") or "" for database in settings.DATABASES.values()),
     ]
     return tuple(str(value) for value in values)

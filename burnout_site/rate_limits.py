@@ -15,12 +15,14 @@ there two requests at the same instant may both count as one (a single-machine i
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.throttling import ScopedRateThrottle
@@ -29,6 +31,8 @@ from burnout_site.env import rate_parse
 from burnout_site.errors import Refusal
 
 CACHE_ALIAS = "shared"
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Refusal):
@@ -61,20 +65,43 @@ class RateLimit:
         # Read at each use, not at import: tests and a reloaded configuration change it.
         return rate_parse(getattr(settings, self.setting))
 
-    def _key(self, user_id: int, window: int) -> str:
-        return f"rate:{self.name}:{user_id}:{window}"
+    def _key(self, ident: int | str, window: int) -> str:
+        return f"rate:{self.name}:{ident}:{window}"
 
     def take(self, *, user_id: int, message: str) -> None:
         """Count one attempt by this person, or raise RateLimited (`message` + when to try again) beyond the limit.
 
         A refused attempt is given back, so that hammering does not push the next allowed one further away.
         """
+        self.take_for(ident=str(user_id), message=message)
+
+    def take_for(self, *, ident: str, message: str) -> None:
+        """`take` for what is counted before anyone is signed in (an address, an e-mail): `ident` names it in the
+        cache key, so pass `anonymous_ident(...)`, never the raw value."""
         count, period = self.rate()
         cache = caches[CACHE_ALIAS]
         now = time.time()
         window = int(now // period)
         elapsed = now - window * period
-        key = self._key(user_id, window)
+        key = self._key(ident, window)
+        try:
+            used, previous = self._count(cache, key, self._key(ident, window - 1), window, period, now)
+        except Exception:
+            # The shared cache (Redis) is unreachable, e.g. restarting: let the attempt through uncounted rather
+            # than refuse a photo with a server error. The limit guards capacity; a minute without it costs little.
+            logger.warning("rate limit %s not counted: the shared cache is unreachable", self.name, exc_info=True)
+            return
+        weight = 1 - elapsed / period
+        if previous * weight + used <= count:
+            return
+        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+            cache.decr(key)
+        wait = _wait(count, period, used, previous, elapsed)
+        raise RateLimited(f"{message} {_try_again_text(wait)}", retry_after=wait)
+
+    @staticmethod
+    def _count(cache: BaseCache, key: str, previous_key: str, window: int, period: int, now: float) -> tuple[int, int]:
+        """Count this attempt in the window's counter: (this window's count, the previous window's count)."""
         # Kept until the end of the next period, when it is that period's "last period".
         keep_for = math.ceil((window + 2) * period - now)
         cache.add(key, 0, timeout=keep_for)
@@ -85,14 +112,7 @@ class RateLimit:
             used = 1
         # The database cache's incr writes the default expiry: put ours back (Redis keeps it anyway).
         cache.touch(key, keep_for)
-        previous = int(cache.get(self._key(user_id, window - 1)) or 0)
-        weight = 1 - elapsed / period
-        if previous * weight + used <= count:
-            return
-        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
-            cache.decr(key)
-        wait = _wait(count, period, used, previous, elapsed)
-        raise RateLimited(f"{message} {_try_again_text(wait)}", retry_after=wait)
+        return used, int(cache.get(previous_key) or 0)
 
     def forget(self, *, user_id: int) -> None:
         """Remove this person's counters (erasure): every window whose key may still be in the cache."""
@@ -116,13 +136,33 @@ def _wait(count: int, period: int, used: int, previous: int, elapsed: float) -> 
     return max(1, math.ceil(min(wait, to_period_end)))
 
 
+def anonymous_ident(value: str) -> str:
+    """A cache-key name for an e-mail address or an IP address: keyed by SECRET_KEY and hashed, so the shared
+    cache (Redis, a table) holds no address in the clear; case and surrounding space do not count."""
+    key = f"{settings.SECRET_KEY}:rate".encode()
+    return hashlib.blake2b(value.strip().lower().encode(), key=key[:64], digest_size=16).hexdigest()
+
+
 PHOTO_UPLOAD = RateLimit(name="photo_upload", setting="PHOTO_UPLOAD_RATE")
+# Password reset requests: per client address (one machine asking for many accounts) and per e-mail address
+# (one inbox flooded from many machines). Counted whether or not an account has that address, so the
+# answer tells nothing about who has an account.
+PASSWORD_RESET_PER_IP = RateLimit(name="password_reset_ip", setting="PASSWORD_RESET_RATE_IP")
+PASSWORD_RESET_PER_EMAIL = RateLimit(name="password_reset_email", setting="PASSWORD_RESET_RATE_EMAIL")
 LIMITS = (PHOTO_UPLOAD,)
 
 
 def photo_upload_take(*, user_id: int) -> None:
     """One photo sent by this person on any channel (web form, API, Telegram); RateLimited beyond PHOTO_UPLOAD_RATE."""
     PHOTO_UPLOAD.take(user_id=user_id, message=_("You have sent many photos in a short time."))
+
+
+def password_reset_take(*, client_ip: str, email: str) -> None:
+    """One password reset request, from this address for this e-mail (web page or API, counted together);
+    RateLimited beyond PASSWORD_RESET_RATE_IP or PASSWORD_RESET_RATE_EMAIL."""
+    message = _("Many password reset e-mails were asked for in a short time.")
+    PASSWORD_RESET_PER_IP.take_for(ident=anonymous_ident(client_ip), message=message)
+    PASSWORD_RESET_PER_EMAIL.take_for(ident=anonymous_ident(email), message=message)
 
 
 def rate_limits_forget(*, user_id: int) -> None:

@@ -10,12 +10,19 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from burnout_site.config import (
+    api_schema,
+    content_security_policy,
+    logging_config,
+    media_storage,
+    rest_framework,
+    vendored_static_dirs,
+)
 from burnout_site.env import env_bool, env_int, env_list, env_rate, env_str, load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,11 +68,13 @@ INSTALLED_APPS = [
     "django_q",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # two-factor recovery codes (accounts/services/otp.py)
     "axes",  # login throttling (settings at the end)
     "csp",  # Content-Security-Policy header (settings at the end)
     "accounts",
     "emotions",
     "telegram_bridge",
+    "burnout_site.apps.SiteConfig",  # operations commands (storage_prepare, run_local_s3), health heartbeat
 ]
 
 MIDDLEWARE = [
@@ -210,16 +219,8 @@ FORMAT_MODULE_PATH = ["burnout_site.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS: list[object] = [BASE_DIR / "static"]
-# Chart.js comes from npm at set-up time and is served as our own static file (no CDN).
-_CHARTJS_DIST = BASE_DIR / "node_modules" / "chart.js" / "dist"
-if _CHARTJS_DIST.is_dir():
-    STATICFILES_DIRS.append(("vendor/chartjs", _CHARTJS_DIST))
-# Its annotation plugin (the dashboard's threshold lines) is served the same way.
-_CHARTJS_ANNOTATION_DIST = BASE_DIR / "node_modules" / "chartjs-plugin-annotation" / "dist"
-if _CHARTJS_ANNOTATION_DIST.is_dir():
-    STATICFILES_DIRS.append(("vendor/chartjs-plugin-annotation", _CHARTJS_ANNOTATION_DIST))
+STATICFILES_DIRS += vendored_static_dirs(BASE_DIR)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -228,6 +229,31 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Where raw photos and data-export archives live: "local" (MEDIA_ROOT, one machine) or "s3" (an S3-compatible
+# bucket, so that web and workers on several machines share nothing but PostgreSQL, Redis and the bucket).
+# `manage.py storage_prepare` creates the bucket if it is missing (docs/OPERATIONS.md).
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local").strip().lower()
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
+S3_REGION = env_str("S3_REGION", "us-east-1")
+# "path" (http://host/bucket/key) works with every S3-compatible server on any host name; "virtual" for stores
+# that want bucket.host.
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path")
+# Seconds to connect to, and then to wait on, the store: an upload while it is down answers 503 in seconds
+# instead of holding a web process for boto's default minute.
+S3_TIMEOUT_SECONDS = env_int("S3_TIMEOUT_SECONDS", 5)
+STORAGES["default"] = media_storage(
+    kind=MEDIA_STORAGE,
+    endpoint_url=S3_ENDPOINT_URL,
+    bucket=S3_BUCKET,
+    access_key=S3_ACCESS_KEY_ID,
+    secret_key=S3_SECRET_ACCESS_KEY,
+    region=S3_REGION,
+    addressing_style=S3_ADDRESSING_STYLE,
+    timeout_seconds=S3_TIMEOUT_SECONDS,
+)
 
 # --- uploads and the emotion model ----------------------------------------------
 
@@ -259,10 +285,21 @@ ANALYSIS_REQUEUE_AFTER_SECONDS = env_int("ANALYSIS_REQUEUE_AFTER_SECONDS", env_i
 # is failed and the person told: a photo that crashes every worker must not be retried for ever.
 ANALYSIS_MAX_ATTEMPTS = env_int("ANALYSIS_MAX_ATTEMPTS", 3)
 
+# --- health (GET /health/, burnout_site/health.py) ------------------------------------------------
+
+# Past these /health/ answers 503 naming the check: no worker heartbeat with the model loaded for this long
+# (workers beat every minute), the oldest pending analysis waiting this long, a repeating schedule overdue by this
+# much (the scheduler is not running).
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 180)
+HEALTH_PENDING_MAX_AGE_SECONDS = env_int("HEALTH_PENDING_MAX_AGE_SECONDS", 600)
+HEALTH_SCHEDULER_MAX_LATE_SECONDS = env_int("HEALTH_SCHEDULER_MAX_LATE_SECONDS", 180)
+
 # --- security -----------------------------------------------------------------
 
 HTTPS = env_bool("HTTPS", False)  # behind TLS in production: turns every flag below on
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# A load balancer's health probe often speaks plain HTTP to the web process: answer it rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
@@ -277,45 +314,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- REST framework -------------------------------------------------------------
 
-# The API itself lives in burnout_site/api_urls.py and burnout_site/api/ (docs/api.md).
-REST_FRAMEWORK = {
-    # Device token first: its WWW-Authenticate header is what turns a missing login into a 401.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "burnout_site.api.authentication.DeviceTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "EXCEPTION_HANDLER": "burnout_site.api.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "burnout_site.api.schema.ApiAutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["burnout_site.api.throttles.ScopedThrottle"],
-    # Per client (user, or IP address when anonymous) and per scope; counted in the shared cache. Photo
-    # uploads are not a scope here: PHOTO_UPLOAD_RATE limits them on every channel at once.
-    "DEFAULT_THROTTLE_RATES": {
-        "auth": env_str("API_THROTTLE_AUTH", "10/min"),
-        "export": env_str("API_THROTTLE_EXPORT", "5/hour"),
-    },
-}
+REST_FRAMEWORK = rest_framework(
+    auth_rate=env_str("API_THROTTLE_AUTH", "10/min"), export_rate=env_str("API_THROTTLE_EXPORT", "5/hour")
+)
 
 # --- logging --------------------------------------------------------------------
 
-# Every handler carries the redaction filter: no secret (bot token, webhook secret, API and export tokens,
-# TOTP secrets, SECRET_KEY) reaches the log at any level (burnout_site/log_redaction.py). Django's own
-# loggers lose the handlers of its default configuration (they would print before ours) and propagate here.
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "burnout_site.log_redaction.SecretRedactionFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": [], "propagate": True}, "django.server": {"handlers": [], "propagate": True}},
-}
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"))
 
 # --- care and privacy (accounts) ---------------------------------------------------
 
@@ -328,6 +333,9 @@ PORTAL_FLAG_MIN_ASSESSMENTS = env_int("PORTAL_FLAG_MIN_ASSESSMENTS", 5)
 PORTAL_FLAG_RISE_PERCENT = env_int("PORTAL_FLAG_RISE_PERCENT", 20)
 # Hours a "Download my data" link works after the archive is built.
 EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
+# The privacy page shows repeated views of the same thing by the same person within this many minutes as one
+# entry with a count (accounts.selectors.audit_read_entries); the audit records themselves stay one per view.
+AUDIT_REPEAT_WINDOW_MINUTES = env_int("AUDIT_REPEAT_WINDOW_MINUTES", 30)
 # Shown as the account's issuer in authenticator apps (psychologists must use two-factor authentication).
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Burnout detector")
 
@@ -342,45 +350,38 @@ CORRELATION_WINDOW_DAYS = env_int("CORRELATION_WINDOW_DAYS", 365)
 # Burnout flags (docs/burnout-flags.md) reuse the PORTAL_WINDOW_DAYS and PORTAL_FLAG_* thresholds above and
 # add one: a CBI personal-burnout score at or above this (0-100) raises the questionnaire flag.
 BURNOUT_FLAG_CBI_SCORE = env_int("BURNOUT_FLAG_CBI_SCORE", 50)
+# The personal baseline (docs/burnout-flags.md): the person's own negative share over the BURNOUT_BASELINE_DAYS
+# before the recent window, once it holds at least this many readings on this many different days...
+BURNOUT_BASELINE_DAYS = env_int("BURNOUT_BASELINE_DAYS", 90)
+BURNOUT_BASELINE_MIN_READINGS = env_int("BURNOUT_BASELINE_MIN_READINGS", 20)
+BURNOUT_BASELINE_MIN_DAYS = env_int("BURNOUT_BASELINE_MIN_DAYS", 7)
+# ...and the "rise against the personal baseline" flag when the recent share is this many points above it.
+BURNOUT_BASELINE_RISE_PERCENT = env_int("BURNOUT_BASELINE_RISE_PERCENT", 20)
+# A reading's confidence (its top emotion's probability, emotions/confidence.py) in plain words: "sure" from
+# CONFIDENCE_SURE_PERCENT, "unsure" below CONFIDENCE_UNSURE_BELOW_PERCENT, "fairly sure" between. Unsure
+# readings are listed but left out of every share, chart and burnout rule.
+CONFIDENCE_SURE_PERCENT = env_int("CONFIDENCE_SURE_PERCENT", 70)
+CONFIDENCE_UNSURE_BELOW_PERCENT = env_int("CONFIDENCE_UNSURE_BELOW_PERCENT", 40)
+if not 0 <= CONFIDENCE_UNSURE_BELOW_PERCENT <= CONFIDENCE_SURE_PERCENT <= 100:
+    raise ImproperlyConfigured(
+        "Need 0 <= CONFIDENCE_UNSURE_BELOW_PERCENT <= CONFIDENCE_SURE_PERCENT <= 100, got "
+        f"{CONFIDENCE_UNSURE_BELOW_PERCENT} and {CONFIDENCE_SURE_PERCENT}."
+    )
 # Psychologists are told of a new flag by e-mail; the console backend prints it (set SMTP in production).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "burnout-detector@localhost")
 
 # --- REST API for mobile clients (burnout_site/api, docs/api.md) ------------------------------------------
 
+# knox's token model is swappable; accounts.TokenDevice points at it by this name (the default model).
+KNOX_TOKEN_MODEL = "knox.AuthToken"
 REST_KNOX = {
     # Days a device token lives without use; every use (at most once a minute) pushes the expiry back.
     "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30)),
     "AUTO_REFRESH": True,
     "MIN_REFRESH_INTERVAL": 60,
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Burnout detector API",
-    "DESCRIPTION": (
-        "REST API for the mobile app: send face photos, read their analysis and the dynamics, manage "
-        'consents, sharing and your data. Every error is `{"error": {"code", "message", "fields"}}`. '
-        "See docs/api.md."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Separate request and response components: an upload's `image` is binary only on the way in.
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {
-        "AssessmentStatusEnum": "emotions.models.PhotoAssessment.Status",
-        "CareLinkStatusEnum": "accounts.models.CareLink.Status",
-        "ExportStatusEnum": "accounts.models.DataExport.Status",
-        "AlertChannelEnum": "accounts.channels.alert_channel_choices",
-        # Two fields named `kind`: the consent's keeps the enum name it always had, the journal's gets its own.
-        "KindEnum": "accounts.models.ConsentKind",
-        "JournalKindEnum": "emotions.selectors.journal.JOURNAL_KIND_CHOICES",
-    },
-}
+SPECTACULAR_SETTINGS = api_schema()
 
 # --- Telegram bot (telegram_bridge, docs/telegram.md) -------------------------------------------------------
 
@@ -405,6 +406,11 @@ TELEGRAM_UPDATE_MAX_ATTEMPTS = env_int("TELEGRAM_UPDATE_MAX_ATTEMPTS", 3)
 
 # --- login throttling and Content-Security-Policy (docs/configuration.md) -----------------------------------
 
+# Password reset e-mails asked for (web page and API together) per client address and per e-mail address
+# (burnout_site/rate_limits.py); a reset link works for PASSWORD_RESET_HOURS and only once.
+PASSWORD_RESET_RATE_IP = env_rate("PASSWORD_RESET_RATE_IP", "10/hour")
+PASSWORD_RESET_RATE_EMAIL = env_rate("PASSWORD_RESET_RATE_EMAIL", "3/hour")
+PASSWORD_RESET_TIMEOUT = 3600 * env_int("PASSWORD_RESET_HOURS", 2)
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one IP address, that pair is
 # refused (even with the right password) for AXES_COOLOFF_HOURS. Web login and the API token endpoint alike.
 AUTHENTICATION_BACKENDS = [
@@ -418,21 +424,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 # Behind the proxy the client's address is the last X-Forwarded-For entry (the one our proxy appended).
 AXES_CLIENT_IP_CALLABLE = "accounts.views.client_ip_address"
-# Its start-up banner would print on every manage.py command; failures and lockouts still log as warnings.
-LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
-# django-csp 4: scripts only from our own static files (chart data travels in json_script, which is not
-# executed). The Swagger UI page adds what it needs for itself only (burnout_site/api_urls.py).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    },
-}
+CONTENT_SECURITY_POLICY = content_security_policy()

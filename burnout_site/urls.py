@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 
 from accounts.urls import care_urlpatterns
+from burnout_site.health import health
 from emotions.urls import portal_urlpatterns
 
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico whatever the page links; the file itself is a (hashed, cached) static file.
     path("favicon.ico", favicon, name="favicon"),
+    path("health/", health, name="health"),  # for load balancers and monitors: docs/OPERATIONS.md
     path("admin/", admin.site.urls),
     path("api/", include("burnout_site.api_urls")),  # REST API, schema and docs: docs/api.md
     path("accounts/", include("accounts.urls")),

@@ -10,12 +10,30 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ReadOnlyAdmin
 from accounts.admin_audit import AuditedUserDataAdmin
-from emotions.models import BurnoutFlag, ModelVersionSummary, PhotoAssessment, QuestionnaireResponse, SelfReport
+from emotions.models import (
+    AssessmentFeedback,
+    BurnoutFlag,
+    ModelVersionSummary,
+    PhotoAssessment,
+    QuestionnaireResponse,
+    SelfReport,
+)
 
 
 @admin.register(PhotoAssessment)
 class PhotoAssessmentAdmin(AuditedUserDataAdmin):
-    list_display = ("id", "user", "captured_at", "source", "status", "label", "negativity", "model_version", "is_demo")
+    list_display = (
+        "id",
+        "user",
+        "captured_at",
+        "source",
+        "status",
+        "label",
+        "confidence",
+        "negativity",
+        "model_version",
+        "is_demo",
+    )
     list_filter = ("status", "source", "valence", "is_demo", "model_version")
     search_fields = ("user__username", "user__email")
     date_hierarchy = "captured_at"
@@ -29,6 +47,7 @@ class PhotoAssessmentAdmin(AuditedUserDataAdmin):
         "probabilities",
         "label",
         "valence",
+        "confidence",
         "negativity",
         "face_box",
         "faces_found",
@@ -42,7 +61,18 @@ class PhotoAssessmentAdmin(AuditedUserDataAdmin):
         (None, {"fields": ("user", "source", "captured_at", "created_at", "status", "is_demo")}),
         (
             _("Result"),
-            {"fields": ("label", "valence", "negativity", "probabilities", "faces_found", "face_box", "model_version")},
+            {
+                "fields": (
+                    "label",
+                    "valence",
+                    "confidence",
+                    "negativity",
+                    "probabilities",
+                    "faces_found",
+                    "face_box",
+                    "model_version",
+                )
+            },
         ),
         # The raw face photo is never shown or linked here (no file widget, no URL): only whether it is kept.
         (_("Photo"), {"fields": ("photo_retained", "photo_delete_after")}),
@@ -64,6 +94,17 @@ class SelfReportAdmin(AuditedUserDataAdmin):
     raw_id_fields = ("user", "assessment")
     # What the person said about themselves: staff read it, they do not rewrite it.
     readonly_fields = ("user", "at", "mood", "note", "assessment", "source")
+
+
+@admin.register(AssessmentFeedback)
+class AssessmentFeedbackAdmin(AuditedUserDataAdmin):
+    list_display = ("id", "user", "assessment", "label", "model_label", "source", "updated_at")
+    list_filter = ("label", "model_label", "source")
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user", "assessment")
+    # What the person said about a reading: staff read it, they do not rewrite it.
+    readonly_fields = ("user", "assessment", "label", "model_label", "source", "created_at", "updated_at")
 
 
 @admin.register(QuestionnaireResponse)

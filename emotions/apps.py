@@ -26,6 +26,12 @@ class EmotionsConfig(AppConfig):
             RegisteredChannel(
                 name="emotions",
                 personal_data=(
+                    # Before "assessments": its rows answer them (erasing those would take these along unseen).
+                    PersonalDataSection(
+                        name="assessment_feedback",
+                        rows=services.assessment_feedback_export_rows,
+                        erase=services.assessment_feedback_erase_for_user,
+                    ),
                     PersonalDataSection(
                         name="assessments",
                         rows=services.assessment_export_rows,

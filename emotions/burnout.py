@@ -1,7 +1,10 @@
 """The burnout rules (docs/burnout-flags.md): the one place that decides whether each rule holds.
 
 `burnout_rule_states` evaluates the rules for one person; `burnout_flag_evaluate` (emotions.services.burnout)
-turns their answer into `BurnoutFlag` rows. Every other reader (the portal's "Needs attention" column and
+turns their answer into `BurnoutFlag` rows, right after each new reading, rating or answer and daily. Two
+rules are also asked for one figure: `cbi_score_holds` (the questionnaire's result page and the bot's reply
+show the supportive card at once) and `baseline_rise_holds` (the dashboard's verdict against the personal
+baseline, emotions.selectors.baseline). Every other reader (the portal's "Needs attention" column and
 its sorting, the API's `flagged`, the person's dashboard) reads the open flags (emotions.selectors.burnout),
 never the thresholds, so all of them give the same answer as the flags.
 """
@@ -38,24 +41,47 @@ def burnout_windows(*, now: datetime) -> tuple[datetime, datetime]:
     return now - window, now - 2 * window
 
 
+def baseline_rise_holds(*, readings: int, difference: float) -> bool:
+    """The `baseline_rise` rule: enough recent readings, and their share this far above the person's baseline."""
+    return (
+        readings >= settings.PORTAL_FLAG_MIN_ASSESSMENTS
+        and difference >= settings.BURNOUT_BASELINE_RISE_PERCENT / 100 - FLOAT_SLACK
+    )
+
+
+def cbi_score_holds(score: float | None) -> bool:
+    """The `cbi` rule for one score: what the flag judges and what the result page and the bot say at once."""
+    return score is not None and score >= settings.BURNOUT_FLAG_CBI_SCORE
+
+
 def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[RuleState]:
-    """Whether each burnout rule holds for the person now (two queries)."""
+    """Whether each burnout rule holds for the person now (three queries)."""
+    # emotions.selectors re-exports this module, so its baseline module can only be imported once both exist.
+    from emotions.selectors.baseline import personal_baseline
+
     now = now or timezone.now()
     recent_start, previous_start = burnout_windows(now=now)
     negative = Q(valence=PhotoAssessment.Valence.NEGATIVE)
     recent, previous = Q(captured_at__gte=recent_start), Q(captured_at__lt=recent_start)
-    counts = PhotoAssessment.objects.filter(
-        user=user, status=PhotoAssessment.Status.DONE, captured_at__gte=previous_start, captured_at__lte=now
-    ).aggregate(
-        recent_total=Count("id", filter=recent),
-        recent_negative=Count("id", filter=recent & negative),
-        previous_total=Count("id", filter=previous),
-        previous_negative=Count("id", filter=previous & negative),
+    # Counted readings only (finished, not unsure): an unsure reading neither raises nor lowers a share.
+    counts = (
+        PhotoAssessment.objects.counted()
+        .filter(user=user, captured_at__gte=previous_start, captured_at__lte=now)
+        .aggregate(
+            recent_total=Count("id", filter=recent),
+            recent_negative=Count("id", filter=recent & negative),
+            previous_total=Count("id", filter=previous),
+            previous_negative=Count("id", filter=previous & negative),
+        )
     )
     recent_share = counts["recent_negative"] / counts["recent_total"] if counts["recent_total"] else None
     previous_share = counts["previous_negative"] / counts["previous_total"] if counts["previous_total"] else None
+    baseline = personal_baseline(user=user, now=now)
+    # A person with a baseline is judged against it, not against everyone's threshold: a resting face that
+    # reads as sad is not a signal (docs/burnout-flags.md, "Personal baseline").
     share_holds = (
-        recent_share is not None
+        baseline.share is None
+        and recent_share is not None
         and counts["recent_total"] >= settings.PORTAL_FLAG_MIN_ASSESSMENTS
         and recent_share >= settings.PORTAL_FLAG_NEGATIVE_PERCENT / 100 - FLOAT_SLACK
     )
@@ -69,9 +95,11 @@ def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[Rule
         .values_list("score", flat=True)
         .first()
     )
-    cbi_holds = latest is not None and latest >= settings.BURNOUT_FLAG_CBI_SCORE
+    above = recent_share - baseline.share if recent_share is not None and baseline.share is not None else None
+    above_holds = above is not None and baseline_rise_holds(readings=counts["recent_total"], difference=above)
     return [
         RuleState(BurnoutFlag.Rule.NEGATIVE_SHARE, share_holds, recent_share),
         RuleState(BurnoutFlag.Rule.RISE, rise_holds, rise),
-        RuleState(BurnoutFlag.Rule.CBI, cbi_holds, latest),
+        RuleState(BurnoutFlag.Rule.BASELINE_RISE, above_holds, above),
+        RuleState(BurnoutFlag.Rule.CBI, cbi_score_holds(latest), latest),
     ]

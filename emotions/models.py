@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Channel
+from emotions.confidence import (
+    CONFIDENCE_LEVEL_NAMES,
+    UNSURE,
+    confidence_is_calibrated,
+    confidence_level,
+    counted_q,
+    unsure_q,
+)
 from emotions.ml.labels import CLASSES
 
 # Display names for the model's class names. The keys are the stored values (and the
@@ -28,6 +36,11 @@ EMOTION_NAMES: dict[str, Any] = {
     "neutral": pgettext_lazy("emotion", "Neutral"),
 }
 assert tuple(EMOTION_NAMES) == CLASSES, "EMOTION_NAMES must follow the model's class order"
+
+# Said wherever an unsure reading is shown (result page, bot reply): kept, listed, not counted.
+UNSURE_NOT_COUNTED = _(
+    "The model is unsure about this photo: it stays in your list but is not counted in your shares, charts or alerts."
+)
 
 RETAKE_HINT = _("Face the camera in good light, with your whole face in the frame and no sunglasses.")
 
@@ -59,6 +72,14 @@ class PhotoAssessmentQuerySet(models.QuerySet["PhotoAssessment"]):
     def rescorable(self) -> PhotoAssessmentQuerySet:
         """Finished rows that still have their photo: what a new model version can re-score."""
         return self.with_retained_photo().exclude(status=PhotoAssessment.Status.PENDING)
+
+    def counted(self) -> PhotoAssessmentQuerySet:
+        """The readings shares, charts and burnout rules count: finished and not unsure (emotions.confidence)."""
+        return self.filter(counted_q())
+
+    def unsure(self) -> PhotoAssessmentQuerySet:
+        """Finished readings too unsure to count: kept and listed, left out of every share."""
+        return self.filter(unsure_q())
 
 
 class PhotoAssessment(models.Model):
@@ -108,7 +129,11 @@ class PhotoAssessment(models.Model):
     probabilities = models.JSONField(_("probabilities"), null=True, blank=True)
     label = models.CharField(_("emotion"), max_length=16, blank=True, choices=list(EMOTION_NAMES.items()))
     valence = models.CharField(_("valence"), max_length=16, blank=True, choices=Valence.choices)
-    negativity = models.FloatField(_("negativity"), null=True, blank=True)
+    # The summed probability of the negative classes on this one photo: its "negative tone". Not the
+    # "negative" of the charts, which is the share of readings whose top emotion is negative.
+    negativity = models.FloatField(_("negative tone"), null=True, blank=True)
+    # The top emotion's probability (emotions.confidence); null until a face was analysed.
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
     face_box = models.JSONField(_("face box"), null=True, blank=True)
     faces_found = models.PositiveSmallIntegerField(_("faces found"), default=0)
     model_version = models.CharField(_("model version"), max_length=64, blank=True)
@@ -171,6 +196,10 @@ class PhotoAssessment(models.Model):
                 condition=models.Q(negativity__isnull=True) | models.Q(negativity__gte=0, negativity__lte=1),
                 name="emotions_pa_negativity_0_1",
             ),
+            models.CheckConstraint(
+                condition=models.Q(confidence__isnull=True) | models.Q(confidence__gte=0, confidence__lte=1),
+                name="emotions_pa_confidence_0_1",
+            ),
             models.UniqueConstraint(
                 fields=["source", "source_key"],
                 condition=~models.Q(source_key=""),
@@ -198,6 +227,28 @@ class PhotoAssessment(models.Model):
     def negativity_percent(self) -> int | None:
         return None if self.negativity is None else round(self.negativity * 100)
 
+    @property
+    def confidence_percent(self) -> int | None:
+        return None if self.confidence is None else round(self.confidence * 100)
+
+    @property
+    def confidence_level(self) -> str | None:
+        """sure / fairly_sure / unsure for a finished reading (emotions.confidence decides); None otherwise."""
+        return confidence_level(self.confidence) if self.status == self.Status.DONE else None
+
+    @property
+    def confidence_level_display(self) -> str:
+        level = self.confidence_level
+        return "" if level is None else str(CONFIDENCE_LEVEL_NAMES[level])
+
+    @property
+    def is_unsure(self) -> bool:
+        return self.confidence_level == UNSURE
+
+    @property
+    def confidence_calibrated(self) -> bool:
+        return confidence_is_calibrated(self.model_version)
+
     def probability_rows(self) -> list[tuple[str, str, float, int]]:
         """(class name, display name, probability, whole percent) in the model's class order."""
         probabilities = self.probabilities or {}
@@ -206,6 +257,48 @@ class PhotoAssessment(models.Model):
             probability = float(probabilities.get(name, 0.0))
             rows.append((name, str(EMOTION_NAMES[name]), probability, round(probability * 100)))
         return rows
+
+
+class AssessmentFeedback(models.Model):
+    """The person's answer to "Was this right?" about one finished reading: the emotion they say it shows.
+
+    One per assessment, changed in place (emotions/services/feedback.py). `model_label` is the reading the
+    person judged, kept so that re-scoring with a new model version does not turn an old "right" into a
+    "wrong": a label equal to it means "right" (`agrees`).
+    """
+
+    assessment = models.OneToOneField(
+        PhotoAssessment, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("photo assessment")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assessment_feedback",
+        verbose_name=_("given by"),
+    )
+    label = models.CharField(_("emotion"), max_length=16, choices=list(EMOTION_NAMES.items()))
+    model_label = models.CharField(_("reading"), max_length=16, choices=list(EMOTION_NAMES.items()))
+    source = models.CharField(_("source"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reading feedback")
+        verbose_name_plural = _("reading feedback")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(label__in=CLASSES), name="emotions_af_label_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} assessment {self.assessment_id}: {self.label} (read {self.model_label})"
+
+    @property
+    def agrees(self) -> bool:
+        return self.label == self.model_label
+
+    @property
+    def label_display(self) -> str:
+        return str(EMOTION_NAMES.get(self.label, self.label))
 
 
 class ModelVersionSummary(PhotoAssessment):
@@ -348,6 +441,7 @@ class BurnoutFlag(models.Model):
     class Rule(models.TextChoices):
         NEGATIVE_SHARE = "negative_share", _("Many negative photos")
         RISE = "rise", _("Rise in negative photos")
+        BASELINE_RISE = "baseline_rise", _("Rise against the personal baseline")
         CBI = "cbi", _("High burnout questionnaire score")
 
     user = models.ForeignKey(

@@ -6,7 +6,9 @@ schedules (emotions/migrations/0002_schedules.py); renaming a function breaks th
 
 from __future__ import annotations
 
+from accounts.models import User
 from emotions import services
+from emotions.heartbeat import worker_heartbeat_record
 from emotions.models import PhotoAssessment
 
 
@@ -39,8 +41,22 @@ def evaluate_burnout_flags() -> int:
 
 
 def send_email_notifications() -> int:
-    """Every few minutes (schedule in migrations/0011): due daily reminders and weekly digests by e-mail."""
+    """Every few minutes (schedule in migrations/0015): due daily reminders and weekly digests by e-mail."""
     # Imported here: the digest sweep pulls in the chart module, which only the worker needs.
     from emotions.services.email_notifications import email_digests_send, email_reminders_send
 
     return email_reminders_send() + email_digests_send()
+
+
+def evaluate_person_burnout_flags(user_id: int) -> int | None:
+    """Right after a new reading, mood rating or answer: the person's flags; None if they are gone."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return None  # erased since: nothing to evaluate
+    return len(services.burnout_flag_evaluate(user=user))
+
+
+def worker_heartbeat() -> str:
+    """Every minute: load the model in this worker and record it for /health/ (emotions/heartbeat.py)."""
+    beat = worker_heartbeat_record()
+    return beat.model_version or beat.model_error

@@ -13,6 +13,7 @@ urlpatterns = [
     path("photos/new/", views.upload, name="upload"),
     path("photos/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("photos/<int:pk>/status/", views.assessment_status, name="assessment_status"),
+    path("photos/<int:pk>/feedback/", views.assessment_feedback, name="assessment_feedback"),
     path("mood/", views.self_report_new, name="self_report_new"),
     path("questionnaires/cbi/", views.questionnaire_cbi, name="questionnaire_cbi"),
     path("journal/", journal_views.journal, name="journal"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("settings/email/", email_views.email_settings, name="email_settings"),
     path("email/unsubscribe/<str:token>/", email_views.email_unsubscribe_view, name="email_unsubscribe"),
     path("journal/<str:kind>/<int:pk>/delete/", journal_views.journal_entry_delete_view, name="journal_entry_delete"),
+    path("questionnaires/cbi/<int:pk>/", views.questionnaire_cbi_result, name="questionnaire_cbi_result"),
 ]
 
 # Mounted at /portal/ (namespace "portal"): the psychologist's view of the patients who share with them.

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import portal_access_required
 from accounts.forms import AliasForm
-from accounts.models import ConsentKind
+from accounts.models import ConsentKind, SharingCategory
 from accounts.selectors import (
     care_link_list_visible_to,
     care_link_patient_list,
@@ -34,16 +34,24 @@ from accounts.services import (
 from accounts.views.common import refusal_page
 from burnout_site.errors import Refusal
 from burnout_site.rate_limits import RateLimited, photo_upload_take
+from burnout_site.storage import StorageUnavailable
 from emotions import selectors
-from emotions.dashboard import correlation_context, dynamics_context, period_from
+from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
 from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
-from emotions.models import PhotoAssessment, SelfReport
+from emotions.guidance import cbi_guidance
+from emotions.models import EMOTION_NAMES, UNSURE_NOT_COUNTED, AssessmentFeedback, PhotoAssessment, SelfReport
 from emotions.services import (
+    FeedbackRejected,
     QuestionnaireRejected,
     assessment_create,
+    assessment_feedback_set,
+    assessment_feedback_withdraw,
     questionnaire_cbi_create,
     self_report_create,
 )
+
+# The emotions a person may choose in "Was this right?", in the model's class order.
+EMOTION_CHOICES: list[tuple[str, Any]] = list(EMOTION_NAMES.items())
 
 # The detail page asks for the status this often while the analysis runs (static/js/assessment.js
 # and the <noscript> refresh read it from the page).
@@ -91,6 +99,10 @@ def upload(request: HttpRequest) -> HttpResponse:
                 )
             except ConsentRequired as refusal:
                 return _consent_refused(request, refusal)
+            except StorageUnavailable as exc:
+                # The form again with the reason (503): nothing was stored, the person can simply send it again.
+                context = {"form": PhotoUploadForm(), "refusal": exc.message}
+                return render(request, "emotions/upload.html", context, status=exc.status)
             return redirect("emotions:assessment_detail", pk=assessment.pk)
         # 400 and the form again: a rejected photo is the person's input, never a server error.
         return render(request, "emotions/upload.html", {"form": form}, status=400)
@@ -114,6 +126,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mood_form": SelfReportForm(initial={"assessment": assessment.pk}),
             "mood_next": request.path,
             "answered_mood": assessment.self_reports.order_by("-at", "-id").first(),
+            "emotion_choices": EMOTION_CHOICES,
+            "feedback_next": request.path,
+            "unsure_not_counted": UNSURE_NOT_COUNTED,
+            "confidence_sure_percent": settings.CONFIDENCE_SURE_PERCENT,
+            "confidence_unsure_below_percent": settings.CONFIDENCE_UNSURE_BELOW_PERCENT,
         },
     )
 
@@ -138,7 +155,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cbi_due": selectors.questionnaire_cbi_due(user=request.user),
             "cbi_latest": selectors.questionnaire_cbi_latest(user=request.user),
             "correlation": correlation_context(request.user),
+            "baseline": baseline_context(request.user) if context["has_any"] else None,
             "open_flags": selectors.burnout_flag_list_open(user=request.user),
+            "emotion_choices": EMOTION_CHOICES,
+            "feedback_next": request.get_full_path(),
+            "feedback_agreement": selectors.assessment_feedback_agreement_get(user=request.user),
         }
     )
     return render(request, "emotions/dashboard.html", context)
@@ -179,6 +200,35 @@ def self_report_new(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
+def _feedback_thanks(feedback: AssessmentFeedback) -> str:
+    if feedback.agrees:
+        return _("Thank you. You said the reading was right.")
+    return _("Thank you. You said the photo shows: %(emotion)s.") % {"emotion": feedback.label_display}
+
+
+@login_required
+@require_POST
+def assessment_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Was this right?" from a photo's page or the dashboard's list: `label` sets it, `withdraw` forgets it.
+
+    A refusal (not your photo, no reading yet, an emotion we do not know) is a page with its message and
+    the status its code declares; nothing is stored. Back to where the form was, otherwise.
+    """
+    back = _safe_next(request, reverse("emotions:assessment_detail", args=[pk]))
+    try:
+        if request.POST.get("withdraw"):
+            assessment_feedback_withdraw(user=request.user, assessment_id=pk)
+            messages.success(request, _("Your answer about this reading has been withdrawn."))
+        else:
+            feedback = assessment_feedback_set(
+                user=request.user, assessment_id=pk, label=request.POST.get("label"), source=PhotoAssessment.Source.WEB
+            )
+            messages.success(request, _feedback_thanks(feedback))
+    except FeedbackRejected as refusal:
+        return refusal_page(request, refusal)
+    return redirect(back)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire_cbi(request: HttpRequest) -> HttpResponse:
@@ -193,7 +243,7 @@ def questionnaire_cbi(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)},
             )
-            return redirect("emotions:questionnaire_cbi")
+            return redirect("emotions:questionnaire_cbi_result", pk=response.pk)
     status = 400 if request.method == "POST" else 200
     context = {
         "form": form,
@@ -201,6 +251,21 @@ def questionnaire_cbi(request: HttpRequest) -> HttpResponse:
         "user_tz": selectors.user_tzinfo_get(user=request.user),
     }
     return render(request, "emotions/questionnaire_cbi.html", context, status=status)
+
+
+@login_required
+@require_GET
+@never_cache
+def questionnaire_cbi_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """One answer's score in its band, with the burnout card at once when the `cbi` rule holds for it."""
+    # Among the person's own answers only: someone else's id is a 404, like a photo's.
+    response = get_object_or_404(selectors.questionnaire_cbi_list(user=request.user), pk=pk)
+    context = {
+        "response": response,
+        "guidance": cbi_guidance(response.score),
+        "user_tz": selectors.user_tzinfo_get(user=request.user),
+    }
+    return render(request, "emotions/questionnaire_cbi_result.html", context)
 
 
 # --- the psychologist's portal: everything goes through the active care links -------------------------------
@@ -236,20 +301,25 @@ def _patient_of(request: HttpRequest, patient_id: int) -> Any:
 @never_cache
 def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     days = period_from(request.GET.get("days"))
-    # Among this psychologist's active patients only (else a 404); the read records the audit line.
-    read = selectors.patient_detail_read(psychologist=request.user, patient_id=patient_id, days=days)
+    # Among this psychologist's active patients only (else a 404); the read records the audit line and shows
+    # only the categories the patient shares.
+    read = selectors.patient_detail_read(
+        psychologist=request.user,
+        patient_id=patient_id,
+        days=days,
+        build=lambda patient, categories: dynamics_context(patient, days, categories),
+    )
     if read is None:
         raise Http404
-    patient, link = read
-    context = dynamics_context(patient, days)
+    share, context = read
+    link = share.link
     context.update(
         {
-            "patient": patient,
+            "patient": share.patient,
             "link": link,
-            "patient_name": link.alias or patient.display_name,
+            "patient_name": link.alias or share.patient.display_name,
             "alias_form": AliasForm(initial={"alias": link.alias}),
-            "open_flags": selectors.burnout_flag_list_open(user=patient),
-            "cbi_latest": selectors.questionnaire_cbi_latest(user=patient),
+            "not_shared": [label for value, label in SharingCategory.choices if not share.shares(value)],
             "read_only": True,
         }
     )

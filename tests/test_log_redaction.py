@@ -153,3 +153,12 @@ def test_a_record_with_broken_arguments_is_kept() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%s %s", ("one",), None)
     assert SecretRedactionFilter().filter(record) is True
     assert record.args == ("one",)
+
+
+def test_the_object_store_secret_key_is_redacted(log_console: io.StringIO, settings: SettingsWrapper) -> None:
+    settings.S3_SECRET_ACCESS_KEY = "s3-secret-Zx81mQ0pL7aV2nR5tY9wB3cD"
+
+    logging.getLogger("tests.redaction").warning("signing with %s", settings.S3_SECRET_ACCESS_KEY)
+
+    assert "s3-secret-Zx81mQ0pL7aV2nR5tY9wB3cD" not in log_console.getvalue()
+    assert f"signing with {REDACTED}" in log_console.getvalue()

@@ -334,7 +334,8 @@ def test_result_and_dashboard_in_russian(client_logged_in: Client, user: User) -
 
     detail = _get_ru(client_logged_in, reverse("emotions:assessment_detail", args=[assessment.pk]))
     assert "Преобладающая эмоция: <strong>Грусть</strong> (негативная)" in detail
-    assert "Доля негативных эмоций на этом фото: <strong>97%</strong>" in detail
+    # Renamed on purpose (issue 14): the photo's summed negative probability is its "negative tone".
+    assert "Негативный оттенок снимка: <strong>97%</strong>" in detail
 
     dashboard = _get_ru(client_logged_in, reverse("emotions:dashboard"))
     assert "Ваша эмоциональная динамика" in dashboard

@@ -10,11 +10,14 @@ from __future__ import annotations
 from .access import require_patient_data_access
 from .auth import LogoutAllApi, LogoutApi, MeApi, RegisterApi, TokenApi
 from .consents import ConsentApi
+from .devices import TokenListApi, TokenRevokeApi
 from .export import ExportDetailApi, ExportDownloadApi, ExportRequestApi
+from .password import PasswordChangeApi, PasswordResetApi, PasswordResetConfirmApi
 from .psychologists import PsychologistProfileApi, TwoFactorApi
-from .sharing import CareLinkListApi, CareLinkRevokeApi, PsychologistLookupApi
+from .sharing import CareLinkDetailApi, CareLinkListApi, CareLinkRevokeApi, PsychologistLookupApi
 
 __all__ = [
+    "CareLinkDetailApi",
     "CareLinkListApi",
     "CareLinkRevokeApi",
     "ConsentApi",
@@ -24,10 +27,15 @@ __all__ = [
     "LogoutAllApi",
     "LogoutApi",
     "MeApi",
+    "PasswordChangeApi",
+    "PasswordResetApi",
+    "PasswordResetConfirmApi",
     "PsychologistLookupApi",
     "PsychologistProfileApi",
     "RegisterApi",
     "TokenApi",
+    "TokenListApi",
+    "TokenRevokeApi",
     "TwoFactorApi",
     "require_patient_data_access",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import authenticate, logout, user_logged_in
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from burnout_site.api.authentication import OTP_TOKEN_PREFIX, DeviceTokenAuthentication
+from burnout_site.api.authentication import DeviceTokenAuthentication
 from burnout_site.api.schema import responses
 from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
@@ -22,6 +22,8 @@ from burnout_site.errors import Refusal
 from ..models import Channel, User
 from ..selectors import otp_device_confirmed
 from ..services import OTP_WRONG_CODE_MESSAGE, user_create, user_erase, user_profile_update
+from ..services.devices import token_device_create
+from ..services.otp import otp_token_match
 from .common import ACCOUNT_TAG, AUTH_TAG, PRIVACY_TAG
 
 
@@ -87,7 +89,16 @@ class TokenApi(ApiView):
             max_length=16,
             required=False,
             allow_blank=True,
-            help_text="The 6-digit code of the authenticator app: required for psychologists who set it up.",
+            help_text=(
+                "The 6-digit code of the authenticator app, or one of the account's recovery codes (used up): "
+                "required for psychologists who set two-factor authentication up."
+            ),
+        )
+        device_name = serializers.CharField(
+            max_length=100,
+            required=False,
+            allow_blank=True,
+            help_text="How this device is listed under GET /me/tokens/ (default: read from the User-Agent).",
         )
 
     @extend_schema(
@@ -114,21 +125,23 @@ class TokenApi(ApiView):
         otp_verified = False
         if user.is_psychologist and otp_device_confirmed(user=user):
             otp_verified = _otp_check(user, data.get("otp_token", ""))
-        # Tokens that expired on their own are of no use to anyone: drop them while we are here.
-        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
-        instance, token = AuthToken.objects.create(user, prefix=OTP_TOKEN_PREFIX if otp_verified else "")
+        instance, token = token_device_create(
+            user=user,
+            device_name=data.get("device_name", ""),
+            user_agent=request.headers.get("User-Agent", ""),
+            otp_verified=otp_verified,
+        )
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         output = {"token": token, "expiry": instance.expiry, "user": user}
         return Response(TokenOutputSerializer(output).data)
 
 
 def _otp_check(user: User, token: str) -> bool:
-    from django_otp import match_token
-
     if not token.strip():
         message = _("Type the 6-digit code your authenticator app shows now.")
         raise Refusal("otp_code_missing", message, field="otp_token")
-    if match_token(user, token.strip()) is None:
+    # A code of the authenticator app or a recovery code (spent, audited and e-mailed by the service).
+    if otp_token_match(user=user, token=token) is None:
         raise Refusal("otp_invalid", str(OTP_WRONG_CODE_MESSAGE), field="otp_token")
     return True
 

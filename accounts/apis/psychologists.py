@@ -22,6 +22,7 @@ from ..services import (
     psychologist_alert_channel_set,
     psychologist_profile_save,
 )
+from ..services.otp import otp_recovery_codes_create
 from .access import require_patient_data_access
 from .common import ACCOUNT_TAG
 
@@ -135,6 +136,12 @@ class TwoFactorOutputSerializer(serializers.Serializer):
     confirmed = serializers.BooleanField()
     secret = serializers.CharField(required=False, help_text="Base32 key to type into an authenticator app.")
     otpauth_uri = serializers.CharField(required=False, help_text="The same key as an otpauth:// link (QR code).")
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Only in the answer to the confirmation: 10 single-use codes that stand in for the app. "
+        "Shown this once; new ones are made on the website's two-factor page.",
+    )
 
 
 def _psychologists_only(request: Request) -> None:
@@ -187,4 +194,5 @@ class TwoFactorApi(ApiView):
             raise Refusal("already_confirmed", _("Two-factor authentication is already on."))
         device = otp_device_for_setup(user=request.user)
         otp_device_confirm(user=request.user, device=device, token=serializer.validated_data["token"])
-        return Response(TwoFactorOutputSerializer({"confirmed": True}).data)
+        codes = otp_recovery_codes_create(user=request.user)
+        return Response(TwoFactorOutputSerializer({"confirmed": True, "recovery_codes": codes}).data)

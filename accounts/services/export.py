@@ -23,7 +23,7 @@ from burnout_site.errors import Refusal
 from burnout_site.queue import task_enqueue
 from burnout_site.storage import storage_delete as _storage_delete
 
-from ..models import AuditEvent, CareLink, ConsentEvent, DataExport, PsychologistProfile, User
+from ..models import AuditEvent, CareLink, ConsentEvent, DataExport, PsychologistProfile, TokenDevice, User
 from ..personal_data import personal_data_sections
 from .audit import audit_record
 
@@ -113,6 +113,7 @@ def _export_sections(user: User) -> dict[str, list[dict[str, Any]]]:
                 "granted": event.granted,
                 "channel": event.channel,
                 "psychologist": event.care_link.psychologist.display_name if event.care_link else "",
+                "categories": " ".join(event.categories),
             }
             for event in ConsentEvent.objects.filter(user=user).select_related("document", "care_link__psychologist")
         ],
@@ -124,6 +125,7 @@ def _export_sections(user: User) -> dict[str, list[dict[str, Any]]]:
                 "granted_at": link.granted_at,
                 "ended_at": link.revoked_at,
                 "ended_by": link.ended_by,
+                "categories": " ".join(link.categories),
             }
             for link in CareLink.objects.filter(Q(patient=user) | Q(psychologist=user)).select_related(
                 "patient", "psychologist"
@@ -142,6 +144,16 @@ def _export_sections(user: User) -> dict[str, list[dict[str, Any]]]:
             )
         ],
     }
+    # The devices page's entries: what the person named their apps and when they used them (the tokens stay out).
+    sections["devices"] = [
+        {
+            "device_name": device.name,
+            "signed_in": device.token.created,
+            "last_used": device.last_used_at,
+            "expiry": device.token.expiry,
+        }
+        for device in TokenDevice.objects.filter(token__user=user).select_related("token").order_by("id")
+    ]
     profile = PsychologistProfile.objects.filter(user=user).first()
     if profile is not None:
         sections["psychologist_profile"] = [

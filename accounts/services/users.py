@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
+from burnout_site.errors import Refusal
+
 from ..models import User
 from ..selectors import user_email_taken, user_username_taken
 from ..validators import validate_language, validate_timezone
@@ -18,6 +20,8 @@ from ..validators import validate_language, validate_timezone
 USERNAME_TAKEN_MESSAGE = _("A user with that username already exists.")
 EMAIL_TAKEN_MESSAGE = _("A user with that email address already exists.")
 ACCOUNT_TAKEN_MESSAGE = _("A user with that username or email address already exists.")
+# Django's own PasswordChangeForm message: its translations apply.
+OLD_PASSWORD_WRONG_MESSAGE = _("Your old password was entered incorrectly. Please enter it again.")
 
 _PROFILE_FIELDS = ("first_name", "email", "timezone", "language")
 
@@ -93,6 +97,26 @@ def user_profile_update(*, user: User, first_name: str, email: str, timezone: st
         user.refresh_from_db(fields=_PROFILE_FIELDS)
         raise
     user.save(update_fields=_PROFILE_FIELDS)
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str, keep_session: str | None) -> User:
+    """Change the password of someone who knows the current one (the API; the web page uses Django's form),
+    then sign out everything but `keep_session`: see `user_password_changed`.
+
+    Refusal `wrong_password` (under `old_password`) for a wrong current password; ValidationError under
+    `new_password` for one the validators refuse. Nothing changes in either case.
+    """
+    if not user.check_password(old_password):
+        raise Refusal("wrong_password", str(OLD_PASSWORD_WRONG_MESSAGE), field="old_password")
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.error_list}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    user_password_changed(user=user, keep_session=keep_session)
     return user
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,9 +42,16 @@ def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
 ) -> HttpResponse:
     """What django-axes answers once a username and address are locked out: the API's error shape or a page, with
-    the status `locked_out` declares (429)."""
-    refusal = Refusal("locked_out", lockout_message())
+    the status `locked_out` declares (429). Both show the way out: a password reset lifts the pause."""
+    way_out = _("Forgot your password? Resetting it lifts the pause at once.")
+    refusal = Refusal("locked_out", f"{lockout_message()} {way_out}")
     if request.path.startswith("/api/"):
         # Outside DRF (axes answers before the view runs), so the handler's shape is built here.
-        return JsonResponse(error_body(refusal.api_code, refusal.message), status=refusal.status)
-    return refusal_page(request, refusal, title=_("Log-in paused"))
+        body = error_body(refusal.api_code, refusal.message, password_reset=reverse("api:password_reset"))
+        return JsonResponse(body, status=refusal.status)
+    context = {
+        "title": _("Log-in paused"),
+        "link_url": reverse("accounts:password_reset"),
+        "link_text": _("Reset your password"),
+    }
+    return refusal_page(request, refusal, template="accounts/message.html", context=context)

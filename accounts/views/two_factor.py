@@ -1,4 +1,5 @@
-"""Two-factor pages (psychologists and staff): setting up an authenticator, and the code for a session."""
+"""Two-factor pages (psychologists and staff): setting up an authenticator, the code for a session, and the
+recovery codes that stand in for the authenticator (shown once, when made)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ from django.views.decorators.http import require_http_methods
 
 from burnout_site.errors import Refusal
 
-from ..forms import OTPTokenForm
-from ..selectors import otp_device_confirmed
+from ..forms import OTPOrRecoveryCodeForm, OTPTokenForm
+from ..selectors import otp_device_confirmed, otp_recovery_codes_left
 from ..services import OTP_WRONG_CODE_MESSAGE, otp_device_confirm, otp_device_for_setup
+from ..services.otp import otp_recovery_codes_create, otp_recovery_codes_regenerate, otp_token_match
 from .common import add_refusal, posted, safe_next
+
+# New recovery codes wait here between the POST that made them and the one page that shows them.
+_CODES_TO_SHOW = "otp_recovery_codes_to_show"
 
 
 def _two_factor_home(request: HttpRequest) -> str:
@@ -63,7 +68,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             else:
                 otp_login(request, device)
                 messages.success(request, _("Two-factor authentication is on."))
-                return redirect(next_url)
+                return _show_new_codes(request, otp_recovery_codes_create(user=request.user), next_url)
         status = 400
     context = {
         "form": form,
@@ -81,18 +86,52 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 def otp_verify(request: HttpRequest) -> HttpResponse:
     from django_otp import login as otp_login
-    from django_otp import match_token
 
     next_url = safe_next(request, _two_factor_home(request))
     if not otp_device_confirmed(user=request.user):
         return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
-    form = OTPTokenForm(posted(request))
+    form = OTPOrRecoveryCodeForm(posted(request))
     if request.method == "POST":
         if form.is_valid():
-            device = match_token(request.user, form.cleaned_data["token"].strip())
+            device = otp_token_match(user=request.user, token=form.cleaned_data["token"])
             if device is not None:
                 otp_login(request, device)
                 return redirect(next_url)
             form.add_error("token", OTP_WRONG_CODE_MESSAGE)
         return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url}, status=400)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+
+
+def _show_new_codes(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    request.session[_CODES_TO_SHOW] = codes
+    return redirect(f"{reverse('accounts:otp_recovery_codes')}?{urlencode({'next': next_url})}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New codes once, right after they are made; otherwise how many are left, and new ones for a fresh code of
+    the authenticator app (the old ones stop working)."""
+    next_url = safe_next(request, _two_factor_home(request))
+    if not otp_device_confirmed(user=request.user):
+        return redirect(f"{reverse('accounts:otp_setup')}?{urlencode({'next': next_url})}")
+    form = OTPTokenForm(posted(request))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                codes = otp_recovery_codes_regenerate(user=request.user, token=form.cleaned_data["token"])
+            except Refusal as refusal:
+                add_refusal(form, refusal)
+            else:
+                return _show_new_codes(request, codes, next_url)
+        status = 400
+    context = {
+        "form": form,
+        "next": next_url,
+        # Popped: a reload, the back button or a later visit shows no code again.
+        "codes": [f"{code[:4]} {code[4:]}" for code in request.session.pop(_CODES_TO_SHOW, [])],
+        "codes_left": otp_recovery_codes_left(user=request.user),
+    }
+    return render(request, "accounts/otp_recovery_codes.html", context, status=status)

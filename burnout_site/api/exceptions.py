@@ -99,7 +99,10 @@ def _convert(exc: Exception) -> Exception:
     """Django's exceptions and the domain's refusals as DRF ones, so that every error takes the same path."""
     if isinstance(exc, Refusal) and exc.code in REFUSALS:
         # A code missing from the table falls through to the logged 500: a programming error, not a guess.
-        return refusal_api_error(exc)
+        error = refusal_api_error(exc)
+        # A rate limit's refusal says when to come back; DRF's handler turns `wait` into Retry-After.
+        error.wait = getattr(exc, "retry_after", None)
+        return error
     if isinstance(exc, RequestDataTooBig):
         return ApiError(
             status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,

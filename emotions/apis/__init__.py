@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from .assessments import AssessmentDetailApi, AssessmentListApi, PhotoUploadApi
 from .dynamics import DynamicsApi
+from .feedback import AssessmentFeedbackApi
+from .flags import FlagListApi
 from .journal import JournalApi, SelfReportDetailApi
 from .patients import PatientDynamicsApi, PatientListApi
 from .self_reports import CbiApi, SelfReportApi
 
 __all__ = [
     "AssessmentDetailApi",
+    "AssessmentFeedbackApi",
     "AssessmentListApi",
     "CbiApi",
     "DynamicsApi",
+    "FlagListApi",
     "JournalApi",
     "PatientDynamicsApi",
     "PatientListApi",

@@ -27,6 +27,7 @@ from burnout_site.api.throttles import PhotoUploadThrottle
 from burnout_site.api.views import ApiView
 from burnout_site.errors import Refusal
 from emotions import selectors
+from emotions.confidence import CONFIDENCE_LEVELS
 from emotions.ml.labels import CLASSES
 from emotions.models import PhotoAssessment
 from emotions.services import (
@@ -36,6 +37,7 @@ from emotions.services import (
 )
 
 from .common import CAPTURED_AT_SKEW, PHOTOS_TAG, DateRangeSerializer, date_range_page, year_check
+from .feedback import FeedbackOutputSerializer, assessment_feedback_data
 
 
 def _assessment_error(assessment: PhotoAssessment) -> dict[str, str] | None:
@@ -59,7 +61,32 @@ class AssessmentOutputSerializer(serializers.Serializer):
     label = serializers.CharField(allow_blank=True, help_text="The top emotion; empty until analysed.")
     label_display = serializers.CharField(help_text="The top emotion's name in the request's language.")
     valence = serializers.CharField(allow_blank=True, help_text="positive, neutral or negative; empty until analysed.")
-    negativity = serializers.FloatField(allow_null=True, help_text="Sum of the negative emotions' probabilities.")
+    negativity = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "The photo's negative tone: the summed probability of angry, disgust, fear and sad on this one photo "
+            "(0-1). Not the `negative_share` of the dynamics, which counts readings whose top emotion is negative."
+        ),
+    )
+    confidence = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "How sure the reading is, 0-1: the top emotion's probability. Null until analysed. Calibrated only "
+            "when `confidence_calibrated` is true (docs/api.md)."
+        ),
+    )
+    confidence_level = serializers.ChoiceField(
+        choices=[(code, code) for code in CONFIDENCE_LEVELS],
+        allow_null=True,
+        help_text=(
+            "sure, fairly_sure or unsure (thresholds CONFIDENCE_SURE_PERCENT, CONFIDENCE_UNSURE_BELOW_PERCENT); "
+            "null until analysed. Unsure readings are listed but not counted in any share or burnout rule."
+        ),
+    )
+    confidence_level_display = serializers.CharField(help_text="The level in the request's language; empty if none.")
+    confidence_calibrated = serializers.BooleanField(
+        help_text="Whether the model that made the reading (`model_version`) had calibrated probabilities."
+    )
     probabilities = serializers.DictField(
         child=serializers.FloatField(), allow_null=True, help_text=f"One per class: {', '.join(CLASSES)}."
     )
@@ -69,11 +96,16 @@ class AssessmentOutputSerializer(serializers.Serializer):
     faces_found = serializers.IntegerField()
     model_version = serializers.CharField(allow_blank=True)
     error = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     @extend_schema_field(AssessmentErrorSerializer(allow_null=True))
     def get_error(self, assessment: PhotoAssessment) -> dict[str, str] | None:
         return _assessment_error(assessment)
+
+    @extend_schema_field(FeedbackOutputSerializer(allow_null=True))
+    def get_feedback(self, assessment: PhotoAssessment) -> dict[str, object] | None:
+        return assessment_feedback_data(assessment)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, assessment: PhotoAssessment) -> str:
@@ -126,7 +158,8 @@ class PhotoUploadApi(ApiView):
                 ),
                 403: "`consent_required`: accept the processing consent first (`document` is its id).",
                 413: "`too_large`: the request body itself is over the server's limit.",
-                503: "`consent_unavailable`: no processing consent document is published yet.",
+                503: "`consent_unavailable`: no processing consent document is published yet; "
+                "`storage_unavailable`: the photo store is down, nothing was stored (send it again later).",
             },
         ),
         summary="Send a face photo",

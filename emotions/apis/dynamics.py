@@ -26,11 +26,24 @@ from .common import DEFAULT_RANGE_DAYS, DYNAMICS_TAG, MAX_RANGE_DAYS, DateRangeS
 class DynamicsBucketSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField(help_text="Included.")
-    count = serializers.IntegerField(help_text="Analysed photos (with a face found).")
-    negative = serializers.IntegerField(help_text="Of them, those whose top emotion is negative.")
-    negative_share = serializers.FloatField(allow_null=True, help_text="negative / count; null without photos.")
-    mean_negativity = serializers.FloatField(allow_null=True)
-    class_mix = serializers.DictField(child=serializers.IntegerField(), help_text="Top-emotion counts per class.")
+    count = serializers.IntegerField(
+        allow_null=True,
+        help_text="Counted readings: analysed photos with a face, not unsure; null where readings are not shared "
+        "with you.",
+    )
+    negative = serializers.IntegerField(allow_null=True, help_text="Of them, those whose top emotion is negative.")
+    negative_share = serializers.FloatField(
+        allow_null=True, help_text="negative / count: the share of readings whose top emotion is negative."
+    )
+    mean_negativity = serializers.FloatField(
+        allow_null=True, help_text="The mean negative tone (summed negative probabilities) of the counted readings."
+    )
+    class_mix = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Top-emotion counts per class (counted readings)."
+    )
+    unsure = serializers.IntegerField(
+        allow_null=True, help_text="Unsure readings of the bucket, left out of every figure above."
+    )
     mean_mood = serializers.FloatField(allow_null=True, help_text="Mean self-reported mood 1-5; null until reported.")
 
 

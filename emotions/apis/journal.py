@@ -32,6 +32,9 @@ class JournalEntryOutputSerializer(serializers.Serializer):
     note = serializers.SerializerMethodField()
     label = serializers.SerializerMethodField()
     negativity = serializers.SerializerMethodField()
+    confidence = serializers.SerializerMethodField()
+    confidence_level = serializers.SerializerMethodField()
+    confidence_level_display = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     score = serializers.SerializerMethodField()
     sleep_hours = serializers.SerializerMethodField()
@@ -57,9 +60,27 @@ class JournalEntryOutputSerializer(serializers.Serializer):
     def get_label(self, entry: selectors.JournalEntry) -> object:
         return self._field(entry, selectors.KIND_ASSESSMENT, "label")
 
-    @extend_schema_field(serializers.FloatField(allow_null=True, help_text="A photo's negative share, 0-1."))
+    @extend_schema_field(serializers.FloatField(allow_null=True, help_text="A photo's negative tone, 0-1."))
     def get_negativity(self, entry: selectors.JournalEntry) -> object:
         return self._field(entry, selectors.KIND_ASSESSMENT, "negativity")
+
+    @extend_schema_field(serializers.FloatField(allow_null=True, help_text="How sure a photo's reading is, 0-1."))
+    def get_confidence(self, entry: selectors.JournalEntry) -> object:
+        return self._field(entry, selectors.KIND_ASSESSMENT, "confidence")
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="A photo's `sure`, `fairly_sure` or `unsure` (unsure ones are in no share), as in /assessments/.",
+        )
+    )
+    def get_confidence_level(self, entry: selectors.JournalEntry) -> object:
+        return self._field(entry, selectors.KIND_ASSESSMENT, "confidence_level")
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="The level in the request's language."))
+    def get_confidence_level_display(self, entry: selectors.JournalEntry) -> str | None:
+        # The model says "" for an unfinished reading; the API's other confidence fields say null.
+        return self._field(entry, selectors.KIND_ASSESSMENT, "confidence_level_display") or None  # type: ignore[return-value]
 
     @extend_schema_field(serializers.CharField(allow_null=True, help_text="A photo's analysis status."))
     def get_status(self, entry: selectors.JournalEntry) -> object:

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from .calibration import expected_calibration_error, view_averaged_probabilities
 from .faces import resize_square
 from .labels import CLASSES, NEGATIVE_INDICES, NUM_CLASSES, class_index
-from .predictor import Predictor
+from .predictor import Predictor, locate_face
 
 NO_FACE = -1
 LIMIT_SEED = 0
@@ -38,10 +39,57 @@ class EvaluationResult:
     recall: dict[str, float]
     confusion: list[list[int]]
     model_version: str
+    # Expected calibration error (15 bins, top class) of the probabilities the predictor returns, and of
+    # the same views' probabilities without the temperature; over the faces found (all, without --detect).
+    ece: float | None = None
+    ece_uncalibrated: float | None = None
+    temperature: float = 1.0
     skipped_folders: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Predictions:
+    """What the predictor said about each image: labels, its views' raw logits (NaN: no face found)."""
+
+    labels: np.ndarray  # [N] true class indices
+    view_logits: np.ndarray  # [views, N, classes]
+    temperature: float
+    model_version: str
+
+    @property
+    def found(self) -> np.ndarray:
+        return ~np.isnan(self.view_logits).any(axis=(0, 2))
+
+    def probabilities(self, *, calibrated: bool = True) -> np.ndarray:
+        """[N, classes] view-averaged probabilities, as the predictor returns them (NaN rows: no face)."""
+        return view_averaged_probabilities(self.view_logits, self.temperature if calibrated else 1.0)
+
+    def predicted(self) -> list[int]:
+        probs = self.probabilities()
+        return [int(row.argmax()) if ok else NO_FACE for row, ok in zip(probs, self.found, strict=True)]
+
+    def save(self, path: Path) -> None:
+        """One .npz that `python -m emotions.ml.report` draws its figures from."""
+        np.savez_compressed(
+            path,
+            labels=self.labels,
+            view_logits=self.view_logits.astype(np.float32),
+            temperature=self.temperature,
+            model_version=self.model_version,
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> Predictions:
+        with np.load(path) as saved:
+            return cls(
+                labels=saved["labels"],
+                view_logits=saved["view_logits"].astype(np.float64),
+                temperature=float(saved["temperature"]),
+                model_version=str(saved["model_version"]),
+            )
 
 
 def collect_images(data_dir: Path, limit: int | None = None) -> tuple[list[tuple[Path, int]], dict[str, int]]:
@@ -81,20 +129,23 @@ def read_grey(path: Path) -> np.ndarray:
         raise DatasetError(f"cannot read image {path}: {exc}") from exc
 
 
-def predict_crops(predictor: Predictor, paths: list[Path], batch: int = 256) -> list[int]:
-    predictions: list[int] = []
-    for start in range(0, len(paths), batch):
-        faces = np.stack([resize_square(read_grey(p)) for p in paths[start : start + batch]])
-        predictions += predictor.classify_faces(faces).argmax(1).tolist()
-    return predictions
+def predict_crops(predictor: Predictor, paths: list[Path], batch: int = 256) -> np.ndarray:
+    """[views, N, classes] logits of each image taken as the face crop."""
+    chunks = [
+        predictor.view_logits(np.stack([resize_square(read_grey(p)) for p in paths[start : start + batch]]))
+        for start in range(0, len(paths), batch)
+    ]
+    return np.concatenate(chunks, axis=1)
 
 
-def predict_with_detection(predictor: Predictor, paths: list[Path]) -> list[int]:
-    predictions = []
-    for path in paths:
-        analysis = predictor.analyze_grey(read_grey(path))
-        predictions.append(CLASSES.index(analysis.label) if analysis.label else NO_FACE)
-    return predictions
+def predict_with_detection(predictor: Predictor, paths: list[Path]) -> np.ndarray:
+    """The same through the worker's detect-and-crop step (predictor.analyze_grey's); NaN where no face."""
+    logits = np.full((predictor.views_per_face, len(paths), NUM_CLASSES), np.nan)
+    for i, path in enumerate(paths):
+        located = locate_face(read_grey(path))
+        if located.crop is not None:
+            logits[:, i] = predictor.view_logits(located.crop[None])[:, 0]
+    return logits
 
 
 def score(truth: list[int], predicted: list[int]) -> dict[str, Any]:
@@ -120,16 +171,50 @@ def score(truth: list[int], predicted: list[int]) -> dict[str, Any]:
     }
 
 
-def evaluate_folder(
+def predict_folder(
     predictor: Predictor, data_dir: Path, *, detect: bool = False, limit: int | None = None
-) -> EvaluationResult:
+) -> tuple[Predictions, dict[str, int]]:
     items, skipped_folders = collect_images(data_dir, limit)
     paths = [path for path, _ in items]
-    truth = [label for _, label in items]
-    predicted = predict_with_detection(predictor, paths) if detect else predict_crops(predictor, paths)
+    logits = predict_with_detection(predictor, paths) if detect else predict_crops(predictor, paths)
+    labels = np.asarray([label for _, label in items], dtype=np.int64)
+    return Predictions(labels, logits, predictor.temperature, predictor.model_version), skipped_folders
+
+
+def calibration_errors(predictions: Predictions) -> dict[str, float | None]:
+    found = predictions.found
+    if not found.any():
+        return {"ece": None, "ece_uncalibrated": None}
+    labels = predictions.labels[found]
+    return {
+        "ece": round(expected_calibration_error(predictions.probabilities()[found], labels), 4),
+        "ece_uncalibrated": round(
+            expected_calibration_error(predictions.probabilities(calibrated=False)[found], labels), 4
+        ),
+    }
+
+
+def evaluation_of(predictions: Predictions, skipped_folders: dict[str, int] | None = None) -> EvaluationResult:
+    skipped_folders = skipped_folders or {}
     return EvaluationResult(
-        **score(truth, predicted),
+        **score(predictions.labels.tolist(), predictions.predicted()),
+        **calibration_errors(predictions),
+        temperature=predictions.temperature,
         skipped=sum(skipped_folders.values()),
         skipped_folders=skipped_folders,
-        model_version=predictor.model_version,
+        model_version=predictions.model_version,
     )
+
+
+def evaluate_folder(
+    predictor: Predictor,
+    data_dir: Path,
+    *,
+    detect: bool = False,
+    limit: int | None = None,
+    save_predictions: Path | None = None,
+) -> EvaluationResult:
+    predictions, skipped_folders = predict_folder(predictor, data_dir, detect=detect, limit=limit)
+    if save_predictions is not None:
+        predictions.save(save_predictions)
+    return evaluation_of(predictions, skipped_folders)

@@ -7,6 +7,7 @@ worker) feeds it the same thing and no caller can get the normalisation wrong.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -21,7 +22,13 @@ from .labels import CLASSES, NUM_CLASSES
 
 # Bumped whenever the file layout or the architecture's meaning changes; a file
 # written with another version is refused instead of half-loaded.
-FORMAT_VERSION = 1
+# 2: the file carries the softmax temperature that calibrates the network's confidence.
+FORMAT_VERSION = 2
+# Versions this code knows but no longer runs, and what to do about a file written with one.
+OUTDATED_FORMATS = {
+    1: "it predates calibrated confidence (no temperature); "
+    "run `python -m emotions.ml.calibrate --weights <file> --data <fer2013>` to add one",
+}
 INPUT_SIZE = 48
 
 
@@ -35,6 +42,10 @@ class WeightsMissingError(WeightsError):
 
 class WeightsIncompatibleError(WeightsError):
     pass
+
+
+class WeightsOutdatedError(WeightsIncompatibleError):
+    """A file of an older format version this code knows and refuses, with what to do about it."""
 
 
 @dataclass(frozen=True)
@@ -165,24 +176,45 @@ def multiply_accumulates(config: ArchConfig) -> int:
 
 @dataclass
 class Checkpoint:
-    """A trained model plus what is needed to trust it."""
+    """A trained model plus what is needed to trust it.
+
+    `temperature` divides the logits before the softmax (temperature scaling, Guo et al. 2017): fitted on
+    public_test by `emotions.ml.calibrate` so that a face's top probability matches how often such a
+    prediction is right. 1.0 is the network as trained (uncalibrated); it never changes the predicted class.
+    """
 
     model: EmotionResNet
     model_version: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    temperature: float = 1.0
 
 
-def save_weights(path: Path, model: EmotionResNet, *, model_version: str, metadata: dict[str, Any]) -> None:
+def save_weights(
+    path: Path, model: EmotionResNet, *, model_version: str, metadata: dict[str, Any], temperature: float = 1.0
+) -> None:
     """Write the weights file atomically (fp16 tensors: half the size, same accuracy)."""
     payload = {
         "format_version": FORMAT_VERSION,
         "classes": list(CLASSES),
         "arch": asdict(model.config),
         "model_version": model_version,
+        "temperature": check_temperature(temperature, Path(path)),
         "metadata": metadata,
-        "state_dict": {k: (v.half() if v.is_floating_point() else v) for k, v in model.state_dict().items()},
+        # On the CPU: a file written on a GPU must load where no GPU exists.
+        "state_dict": {k: (v.half() if v.is_floating_point() else v).cpu() for k, v in model.state_dict().items()},
     }
     atomic_torch_save(payload, Path(path))
+
+
+def check_temperature(value: Any, path: Path) -> float:
+    """A usable temperature (a positive finite number) or a named error."""
+    try:
+        temperature = float(value)
+    except (TypeError, ValueError):
+        raise WeightsIncompatibleError(f"{path} has no usable temperature: {value!r}") from None
+    if not math.isfinite(temperature) or temperature <= 0:
+        raise WeightsIncompatibleError(f"{path} has no usable temperature: {value!r}")
+    return temperature
 
 
 def atomic_torch_save(payload: Any, path: Path) -> None:
@@ -205,8 +237,12 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
             os.unlink(tmp_name)
 
 
-def load_weights(path: Path) -> Checkpoint:
-    """Load a weights file; named errors for a missing or incompatible one."""
+def load_weights(path: Path, *, upgrade: bool = False) -> Checkpoint:
+    """Load a weights file; named errors for a missing or incompatible one.
+
+    `upgrade=True` also reads an outdated format (as temperature 1.0): only for the tools that rewrite
+    the file in the current format (`emotions.ml.calibrate`), never for inference.
+    """
     path = Path(path)
     if not path.is_file():
         raise WeightsMissingError(f"emotion model weights not found at {path}")
@@ -214,7 +250,10 @@ def load_weights(path: Path) -> Checkpoint:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many kinds for a corrupt file
         raise WeightsIncompatibleError(f"cannot read emotion model weights {path}: {exc}") from exc
+    if upgrade and isinstance(payload, dict) and payload.get("format_version") in OUTDATED_FORMATS:
+        payload = {**payload, "format_version": FORMAT_VERSION, "temperature": 1.0}
     _check_compatible(payload, path)
+    temperature = check_temperature(payload.get("temperature"), path)
     model = EmotionResNet(ArchConfig.from_dict(payload["arch"]))
     state = {k: (v.float() if v.is_floating_point() else v) for k, v in payload["state_dict"].items()}
     try:
@@ -222,12 +261,22 @@ def load_weights(path: Path) -> Checkpoint:
     except RuntimeError as exc:
         raise WeightsIncompatibleError(f"weights in {path} do not fit the architecture: {exc}") from exc
     model.eval()
-    return Checkpoint(model=model, model_version=str(payload["model_version"]), metadata=payload.get("metadata", {}))
+    return Checkpoint(
+        model=model,
+        model_version=str(payload["model_version"]),
+        metadata=payload.get("metadata", {}),
+        temperature=temperature,
+    )
 
 
 def _check_compatible(payload: Any, path: Path) -> None:
     if not isinstance(payload, dict) or "format_version" not in payload:
         raise WeightsIncompatibleError(f"{path} is not an emotion model weights file")
+    if payload["format_version"] in OUTDATED_FORMATS:
+        raise WeightsOutdatedError(
+            f"{path} has format version {payload['format_version']}, this code reads version {FORMAT_VERSION}: "
+            + OUTDATED_FORMATS[payload["format_version"]]
+        )
     if payload["format_version"] != FORMAT_VERSION:
         raise WeightsIncompatibleError(
             f"{path} has format version {payload['format_version']}, this code reads version {FORMAT_VERSION}"

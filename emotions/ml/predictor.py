@@ -39,6 +39,9 @@ class FaceAnalysis:
     model_version: str
     elapsed_ms: float
     brightness: float
+    # The calibrated probability of `label` (the largest of `probabilities`), in [0, 1]: among faces given
+    # confidence c on public_test-like crops, a share of about c were labelled right (see the model card).
+    confidence: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -90,11 +93,15 @@ class Predictor:
         # The int8 network when its file is shipped and the CPU backend exists; float32 otherwise.
         self.int8 = int8 and int8_path.is_file() and int8_supported()
         if self.int8:
-            self._network = load_int8(int8_path, checkpoint)
+            int8_network = load_int8(int8_path, checkpoint)
+            self._network: Callable[[Any], Any] = int8_network
+            # Fitted on the int8 network's own logits (emotions.ml.calibrate).
+            self.temperature = int8_network.temperature
             # Results differ (slightly) from the float network's: stored assessments say which one ran.
             self.model_version = f"{checkpoint.model_version}+int8"
         else:
             self._network = checkpoint.model.eval()
+            self.temperature = checkpoint.temperature
             self.model_version = checkpoint.model_version
 
     @property
@@ -109,21 +116,33 @@ class Predictor:
         return torch.cat([views, torch.flip(views, dims=[3])])
 
     def classify_faces(self, faces: np.ndarray) -> np.ndarray:
-        """[N, 48, 48] uint8 face crops → [N, 7] probabilities (averaged over the views)."""
+        """[N, 48, 48] uint8 face crops → [N, 7] calibrated probabilities (averaged over the views)."""
         chunks = [
             self._classify_chunk(faces[start : start + FACES_PER_CALL])
             for start in range(0, len(faces), FACES_PER_CALL)
         ]
         return np.concatenate(chunks) if chunks else np.zeros((0, len(CLASSES)), np.float32)
 
-    def _classify_chunk(self, faces: np.ndarray) -> np.ndarray:
+    def view_logits(self, faces: np.ndarray) -> np.ndarray:
+        """[N, 48, 48] uint8 face crops → [views, N, 7] raw logits (to fit and measure calibration)."""
+        chunks = [
+            self._view_logits_chunk(faces[start : start + FACES_PER_CALL]).numpy()
+            for start in range(0, len(faces), FACES_PER_CALL)
+        ]
+        return np.concatenate(chunks, axis=1) if chunks else np.zeros((self.views_per_face, 0, len(CLASSES)))
+
+    def _view_logits_chunk(self, faces: np.ndarray) -> Any:
         torch = self._torch
         x = torch.from_numpy(np.require(faces, np.uint8, ["C", "W"])).float().unsqueeze(1)
         with torch.inference_mode():
             # One batch of all views: cheaper than a call per view on one core.
-            probs = self._network(self._views(x)).softmax(1)
-            probs = probs.view(-1, len(faces), probs.shape[1]).mean(0)
-        return probs.numpy()
+            logits = self._network(self._views(x))
+        return logits.view(-1, len(faces), logits.shape[1])
+
+    def _classify_chunk(self, faces: np.ndarray) -> np.ndarray:
+        # The temperature scales each view's logits before its softmax, as emotions.ml.calibration fits it.
+        with self._torch.inference_mode():
+            return (self._view_logits_chunk(faces) / self.temperature).softmax(2).mean(0).numpy()
 
     def analyze_grey(self, grey: np.ndarray, scale_back: float = 1.0) -> FaceAnalysis:
         started = time.perf_counter()
@@ -184,6 +203,7 @@ class Predictor:
             model_version=self.model_version,
             elapsed_ms=round(elapsed_ms, 2),
             brightness=located.brightness,
+            confidence=round(float(probs.max()), 6),
         )
 
 

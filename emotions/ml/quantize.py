@@ -9,7 +9,9 @@ The per-face standardisation stays in float (its statistics are per image); only
 is quantized. The file `<weights>.int8.pt` is a TorchScript archive (loading it needs neither FX nor
 the float graph: about 200 MB less worker memory than rebuilding the quantized graph at start-up, and
 a faster forward pass). It sits beside the float weights it was made from and names their model_version
-in its `int8.json`: an int8 file left over from another model is refused, not silently used. Like any
+in its `int8.json`, with the softmax temperature fitted on this int8 network's own logits (copied from the
+float weights here; `python -m emotions.ml.calibrate` fits it): an int8 file left over from another model,
+or from before calibrated confidence (int8 format 1), is refused, not silently used. Like any
 TorchScript archive it holds code: load only the file shipped in this repository or made by this CLI.
 
     python -m emotions.ml.quantize --weights emotions/ml/weights/emotion_resnet.pt --data ../shared/data/fer2013
@@ -21,7 +23,6 @@ import argparse
 import copy
 import json
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,18 @@ from .model import (
     EmotionResNet,
     WeightsIncompatibleError,
     WeightsMissingError,
+    WeightsOutdatedError,
     atomic_write,
+    check_temperature,
     load_weights,
 )
 
-INT8_FORMAT_VERSION = 1
+# 2: the description carries the temperature fitted on this int8 network's own logits.
+INT8_FORMAT_VERSION = 2
+OUTDATED_INT8_FORMATS = {
+    1: "it predates calibrated confidence (no temperature); "
+    "run `python -m emotions.ml.calibrate --weights <float weights> --data <fer2013>` to add one",
+}
 # oneDNN's int8 kernels use the activations' full 8-bit range; the "x86"/fbgemm configuration keeps
 # 7 bits for older CPUs and lost 0.6 points on public_test.
 ENGINE = "onednn"
@@ -102,19 +110,39 @@ def int8_quantize(model: EmotionResNet, faces: np.ndarray) -> torch.jit.ScriptMo
         return torch.jit.trace(converted, _example_faces())
 
 
-def save_int8(path: Path, scripted: torch.jit.ScriptModule, *, model_version: str, metadata: dict[str, Any]) -> None:
+def save_int8(
+    path: Path,
+    scripted: torch.jit.ScriptModule,
+    *,
+    model_version: str,
+    metadata: dict[str, Any],
+    temperature: float,
+) -> None:
     about = {
         "int8_format_version": INT8_FORMAT_VERSION,
         "engine": ENGINE,
         "model_version": model_version,
+        # Fitted on the int8 network's logits: quantization moves them a little from the float network's.
+        "temperature": check_temperature(temperature, Path(path)),
         "metadata": metadata,
     }
     extra = {INT8_INFO: json.dumps(about)}
     atomic_write(Path(path), lambda tmp_name: torch.jit.save(scripted, tmp_name, _extra_files=extra))
 
 
-def load_int8(path: Path, checkpoint: Checkpoint) -> Callable[[torch.Tensor], torch.Tensor]:
-    """The int8 network made from `checkpoint`'s weights: faces (0..255) → logits."""
+class Int8Network:
+    """The int8 network made from a checkpoint's weights: faces (0..255) → logits, and its temperature."""
+
+    def __init__(self, scripted: torch.jit.ScriptModule, temperature: float) -> None:
+        self.scripted = scripted
+        self.temperature = temperature
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return self.scripted(EmotionResNet.standardize(x))
+
+
+def read_int8_archive(path: Path) -> tuple[torch.jit.ScriptModule, Any]:
+    """The archive's network and its description, unchecked (load_int8 checks them)."""
     path = Path(path)
     if not path.is_file():
         raise WeightsMissingError(f"int8 emotion model not found at {path}")
@@ -128,16 +156,24 @@ def load_int8(path: Path, checkpoint: Checkpoint) -> Callable[[torch.Tensor], to
         about = json.loads(extra[INT8_INFO] or "null")
     except Exception as exc:  # torch raises many kinds for a corrupt file
         raise WeightsIncompatibleError(f"cannot read int8 emotion model {path}: {exc}") from exc
+    return scripted, about
+
+
+def load_int8(path: Path, checkpoint: Checkpoint) -> Int8Network:
+    """The int8 network made from `checkpoint`'s weights, with the temperature fitted on its logits."""
+    scripted, about = read_int8_archive(path)
     _check_int8_compatible(about, path, checkpoint)
-
-    def forward(x: torch.Tensor) -> torch.Tensor:
-        return scripted(EmotionResNet.standardize(x))
-
-    return forward
+    return Int8Network(scripted, check_temperature(about.get("temperature"), Path(path)))
 
 
 def _check_int8_compatible(about: Any, path: Path, checkpoint: Checkpoint) -> None:
-    if not isinstance(about, dict) or about.get("int8_format_version") != INT8_FORMAT_VERSION:
+    version = about.get("int8_format_version") if isinstance(about, dict) else None
+    if version in OUTDATED_INT8_FORMATS:
+        raise WeightsOutdatedError(
+            f"{path} has int8 format version {version}, this code reads version {INT8_FORMAT_VERSION}: "
+            + OUTDATED_INT8_FORMATS[version]
+        )
+    if version != INT8_FORMAT_VERSION:
         raise WeightsIncompatibleError(f"{path} is not an int8 emotion model of format {INT8_FORMAT_VERSION}")
     if about.get("model_version") != checkpoint.model_version:
         raise WeightsIncompatibleError(
@@ -169,7 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     scripted = int8_quantize(checkpoint.model, faces)
     out = args.out or int8_path_for(args.weights)
     metadata = {"calibration": f"{len(faces)} training faces and their mirrors, seed {args.seed}"}
-    save_int8(out, scripted, model_version=checkpoint.model_version, metadata=metadata)
+    # The float network's temperature until `emotions.ml.calibrate` fits one on the int8 logits.
+    metadata["temperature_source"] = "copied from the float weights"
+    save_int8(
+        out, scripted, model_version=checkpoint.model_version, metadata=metadata, temperature=checkpoint.temperature
+    )
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) for {checkpoint.model_version}")
     return 0
 

@@ -5,7 +5,8 @@
 Leaked and blank images are dropped from train (see data.py); checkpoints are chosen
 on public_test only. One log line per epoch. Every epoch writes a resumable state
 to --checkpoint-dir (outside the work tree by default); run the same command again
-to continue. --device cuda uses a GPU when there is one.
+to continue. --device cuda uses a GPU when there is one. The weights file it writes is uncalibrated
+(temperature 1): quantize it, then fit its temperature with `python -m emotions.ml.calibrate`.
 """
 
 from __future__ import annotations

@@ -21,15 +21,31 @@ from emotions.selectors.assessments import (
     assessment_list_between,
     assessment_period_summary,
 )
-from emotions.selectors.burnout import burnout_flag_list_open, burnout_flag_open_exists
+from emotions.selectors.baseline import (
+    COMPARE_DAYS,
+    Baseline,
+    BaselineComparison,
+    Verdict,
+    baseline_comparisons,
+    personal_baseline,
+)
+from emotions.selectors.burnout import burnout_flag_list_open, burnout_flag_open_exists, burnout_flag_open_of
 from emotions.selectors.clinician import (
+    READ_CATEGORIES,
+    PatientShare,
     patient_detail_read,
     patient_dynamics_read,
     patient_get_of_psychologist,
+    patient_share_get,
     portal_patient_list_read,
 )
 from emotions.selectors.correlation import MoodPair, mood_correlation_compute, mood_pair_list
 from emotions.selectors.dynamics import DYNAMICS_BUCKETS, DynamicsBucket, assessment_dynamics
+from emotions.selectors.feedback import (
+    FeedbackAgreement,
+    assessment_feedback_agreement_get,
+    assessment_feedback_report_build,
+)
 from emotions.selectors.journal import (
     JOURNAL_KINDS,
     KIND_ASSESSMENT,
@@ -52,6 +68,7 @@ from emotions.selectors.questionnaires import questionnaire_cbi_due, questionnai
 from emotions.selectors.self_reports import self_report_daily_mood, self_report_list, self_report_list_between
 
 __all__ = [
+    "COMPARE_DAYS",
     "DASHBOARD_PERIODS",
     "DAYPARTS",
     "DEFAULT_PERIOD",
@@ -61,30 +78,40 @@ __all__ = [
     "KIND_QUESTIONNAIRE",
     "KIND_SELF_REPORT",
     "PORTAL_SORTS",
+    "READ_CATEGORIES",
     "RECENCY_COLOURS",
     "ROLLING_DAYS",
+    "Baseline",
+    "BaselineComparison",
     "ClassShare",
     "DayBucket",
     "DynamicsBucket",
+    "FeedbackAgreement",
     "JournalEntry",
     "JournalPage",
     "JournalPosition",
     "MoodPair",
+    "PatientShare",
     "Pattern",
     "Patterns",
     "PeriodSummary",
     "PortalRow",
     "RuleState",
+    "Verdict",
     "assessment_daily_negative_share",
     "assessment_dynamics",
     "assessment_emotion_mix",
     "assessment_exists",
+    "assessment_feedback_agreement_get",
+    "assessment_feedback_report_build",
     "assessment_latest",
     "assessment_list",
     "assessment_list_between",
     "assessment_period_summary",
+    "baseline_comparisons",
     "burnout_flag_list_open",
     "burnout_flag_open_exists",
+    "burnout_flag_open_of",
     "burnout_rule_states",
     "journal_checked_in_on",
     "journal_entry_get",
@@ -96,7 +123,9 @@ __all__ = [
     "patient_detail_read",
     "patient_dynamics_read",
     "patient_get_of_psychologist",
+    "patient_share_get",
     "patterns_compute",
+    "personal_baseline",
     "pilot_report_build",
     "portal_patient_list_read",
     "portal_patient_row_list",

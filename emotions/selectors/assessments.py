@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, FloatField, Q, QuerySet
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from emotions.confidence import counted_q, unsure_q
 from emotions.ml.labels import CLASSES
 from emotions.models import EMOTION_NAMES, PhotoAssessment
 from emotions.selectors.periods import _on_days, _period_start, user_tzinfo_get
@@ -36,9 +37,10 @@ ROLLING_DAYS = 7
 def assessment_list(*, user: User) -> QuerySet[PhotoAssessment]:
     """Everything a person may see of their own assessments, newest first.
 
-    Views look rows up through this queryset, so another person's id is simply not found (404).
+    Views look rows up through this queryset, so another person's id is simply not found (404). The
+    person's "Was this right?" answer comes along (one join): every list shows it beside the reading.
     """
-    return PhotoAssessment.objects.filter(user=user).order_by("-captured_at", "-id")
+    return PhotoAssessment.objects.filter(user=user).select_related("feedback").order_by("-captured_at", "-id")
 
 
 def assessment_latest(*, user: User, limit: int = 10) -> list[PhotoAssessment]:
@@ -82,15 +84,16 @@ def _percent(share: float | None) -> str:
 def assessment_daily_negative_share(*, user: User, days: int, now: datetime | None = None) -> list[DayBucket]:
     """One bucket per calendar day (person's time zone) of the last `days` days, today included.
 
-    A day's share is the number of analysed photos whose top emotion is negative divided
-    by the number of analysed photos that day; photos without a face or that failed do
-    not count, they say nothing about the person's mood.
+    A day's share is the number of counted readings whose top emotion is negative divided
+    by the number of counted readings that day; photos without a face, that failed, or whose
+    reading is unsure do not count (PhotoAssessment.objects.counted()).
     """
     tz = user_tzinfo_get(user=user)
     today = timezone.localtime(now or timezone.now(), tz).date()
     first_day, start = _period_start(days=days, tz=tz, today=today)
     rows = (
-        PhotoAssessment.objects.filter(user=user, status=PhotoAssessment.Status.DONE, captured_at__gte=start)
+        PhotoAssessment.objects.counted()
+        .filter(user=user, captured_at__gte=start)
         .annotate(day=TruncDate("captured_at", tzinfo=tz))
         .values("day")
         .annotate(
@@ -133,12 +136,13 @@ class ClassShare:
 
 
 def assessment_emotion_mix(*, user: User, days: int, now: datetime | None = None) -> list[ClassShare]:
-    """How often each of the seven emotions was the top one in the period, in the model's class order."""
+    """How often each of the seven emotions was the top one among the period's counted readings, in class order."""
     tz = user_tzinfo_get(user=user)
     today = timezone.localtime(now or timezone.now(), tz).date()
     _first_day, start = _period_start(days=days, tz=tz, today=today)
     counts = dict(
-        PhotoAssessment.objects.filter(user=user, status=PhotoAssessment.Status.DONE, captured_at__gte=start)
+        PhotoAssessment.objects.counted()
+        .filter(user=user, captured_at__gte=start)
         .values("label")
         .annotate(n=Count("id"))
         .values_list("label", "n")
@@ -165,6 +169,13 @@ class PeriodSummary:
     pending: int
     negative_share: float | None
     mean_negativity: float | None
+    # Finished readings too unsure to count (left out of `negative`, `negative_share`, `mean_negativity`).
+    unsure: int = 0
+
+    @property
+    def counted(self) -> int:
+        """The finished readings the shares count: done minus unsure."""
+        return self.done - self.unsure
 
 
 def assessment_period_summary(*, user: User, days: int, now: datetime | None = None) -> PeriodSummary:
@@ -172,25 +183,28 @@ def assessment_period_summary(*, user: User, days: int, now: datetime | None = N
     today = timezone.localtime(now or timezone.now(), tz).date()
     _first_day, start = _period_start(days=days, tz=tz, today=today)
     status = PhotoAssessment.Status
+    counted = counted_q()
     data: dict[str, Any] = PhotoAssessment.objects.filter(user=user, captured_at__gte=start).aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(status=status.DONE)),
-        negative=Count("id", filter=Q(status=status.DONE, valence=PhotoAssessment.Valence.NEGATIVE)),
+        counted=Count("id", filter=counted),
+        unsure=Count("id", filter=unsure_q()),
+        negative=Count("id", filter=counted & Q(valence=PhotoAssessment.Valence.NEGATIVE)),
         no_face=Count("id", filter=Q(status=status.NO_FACE)),
         failed=Count("id", filter=Q(status=status.FAILED)),
         pending=Count("id", filter=Q(status=status.PENDING)),
-        mean_negativity=Avg("negativity", filter=Q(status=status.DONE)),
+        mean_negativity=Avg("negativity", filter=counted),
     )
-    done = data["done"]
     return PeriodSummary(
         total=data["total"],
-        done=done,
+        done=data["done"],
         negative=data["negative"],
         no_face=data["no_face"],
         failed=data["failed"],
         pending=data["pending"],
-        negative_share=(data["negative"] / done) if done else None,
+        negative_share=(data["negative"] / data["counted"]) if data["counted"] else None,
         mean_negativity=data["mean_negativity"],
+        unsure=data["unsure"],
     )
 
 

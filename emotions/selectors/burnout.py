@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from emotions.models import BurnoutFlag
 
@@ -17,5 +17,10 @@ def burnout_flag_open_exists(*, user_ref: str) -> Exists:
     return Exists(BurnoutFlag.objects.filter(user=OuterRef(user_ref), cleared_at__isnull=True))
 
 
+def burnout_flag_open_of(*, user: User) -> QuerySet[BurnoutFlag]:
+    """The person's own open flags: the API lists them through this queryset, so no one else's ever shows."""
+    return BurnoutFlag.objects.filter(user=user, cleared_at__isnull=True).order_by("raised_at", "id")
+
+
 def burnout_flag_list_open(*, user: User) -> list[BurnoutFlag]:
-    return list(BurnoutFlag.objects.filter(user=user, cleared_at__isnull=True).order_by("raised_at", "id"))
+    return list(burnout_flag_open_of(user=user))

@@ -10,6 +10,7 @@ from django.db.models import Avg, Case, Count, F, FloatField, Q, When
 from django.db.models.functions import TruncDate
 
 from emotions import statistics
+from emotions.confidence import counted_q
 from emotions.models import PhotoAssessment
 from emotions.selectors.periods import _on_days, user_tzinfo_get
 from emotions.selectors.self_reports import self_report_list_between
@@ -34,19 +35,18 @@ class MoodPair:
 def mood_pair_list(*, user: User, first_day: date | None = None, last_day: date | None = None) -> list[MoodPair]:
     """Every self-report of the period that has a photo counterpart (two queries, grouped in the database).
 
-    A report linked to an analysed photo pairs with it; any other report pairs with the mean negativity of
-    the person's analysed photos of the same calendar day (their time zone); without any, it has no pair.
+    A report linked to a counted reading (finished, not unsure: emotions.confidence) pairs with it; any other
+    report pairs with the mean negative tone of the person's counted readings of the same calendar day (their
+    time zone); without any, it has no pair.
     """
     tz = user_tzinfo_get(user=user)
-    done = PhotoAssessment.Status.DONE
+    linked_counted = counted_q(prefix="assessment__")
     reports = list(
         self_report_list_between(user=user, first_day=first_day, last_day=last_day)
         .annotate(
             day=TruncDate("at", tzinfo=tz),
-            linked_negativity=Case(
-                When(assessment__status=done, then=F("assessment__negativity")), output_field=FloatField()
-            ),
-            linked_valence=Case(When(assessment__status=done, then=F("assessment__valence"))),
+            linked_negativity=Case(When(linked_counted, then=F("assessment__negativity")), output_field=FloatField()),
+            linked_valence=Case(When(linked_counted, then=F("assessment__valence"))),
         )
         .order_by("at", "id")
         .values("at", "mood", "day", "linked_negativity", "linked_valence")
@@ -57,7 +57,7 @@ def mood_pair_list(*, user: User, first_day: date | None = None, last_day: date 
     days = {
         row["day"]: row
         for row in _on_days(
-            PhotoAssessment.objects.filter(user=user, status=done, negativity__isnull=False),
+            PhotoAssessment.objects.counted().filter(user=user, negativity__isnull=False),
             "captured_at",
             tz,
             min(report_days),

@@ -92,7 +92,8 @@ def _days(*, user: User, first_day: date | None) -> tuple[dict[date, _Day], dict
             day.workload.append(report.workload)
         day.tags.update(tag.pk for tag in report.tags.all())
     photos: dict[date, list[bool]] = defaultdict(list)
-    done = PhotoAssessment.objects.filter(user=user, status=PhotoAssessment.Status.DONE)
+    # Only counted readings: unsure ones are in no share (emotions/confidence.py).
+    done = PhotoAssessment.objects.counted().filter(user=user)
     for at, valence in (
         _on_days(done, "captured_at", tz, first_day, None).order_by().values_list("captured_at", "valence")
     ):

@@ -140,7 +140,8 @@ def patterns_compute(*, user: User, first_day: date | None = None, last_day: dat
     moods = _on_days(SelfReport.objects.filter(user=user), "at", tz, first_day, last_day)
     mood = _local_samples(moods.order_by().values_list("at", "mood"), tz)
     photos = _on_days(
-        PhotoAssessment.objects.filter(user=user, status=PhotoAssessment.Status.DONE),
+        # Only counted readings: an unsure one is listed in the journal but in no share (emotions/confidence.py).
+        PhotoAssessment.objects.counted().filter(user=user),
         "captured_at",
         tz,
         first_day,

@@ -13,8 +13,10 @@ from django.db.models.functions import TruncWeek
 
 from accounts.selectors import consent_is_active
 from emotions import statistics
+from emotions.confidence import unsure_q
 from emotions.models import PhotoAssessment, SelfReport
 from emotions.selectors.correlation import MoodPair, mood_pair_list
+from emotions.selectors.feedback import assessment_feedback_report_build
 from emotions.selectors.periods import _on_days
 
 if TYPE_CHECKING:
@@ -65,7 +67,10 @@ def pilot_report_build(*, first_day: date | None = None, last_day: date | None =
     counts = sorted(per_user.get(pk, 0) for pk in ids)
     status = PhotoAssessment.Status
     finished = photos.filter(status__in=[status.DONE, status.NO_FACE, status.FAILED]).aggregate(
-        finished=Count("id"), no_face=Count("id", filter=Q(status=status.NO_FACE))
+        finished=Count("id"),
+        no_face=Count("id", filter=Q(status=status.NO_FACE)),
+        done=Count("id", filter=Q(status=status.DONE)),
+        unsure=Count("id", filter=unsure_q()),
     )
 
     weekly: dict[date, set[int]] = {}
@@ -111,6 +116,14 @@ def pilot_report_build(*, first_day: date | None = None, last_day: date | None =
             "max": counts[-1] if counts else None,
         },
         "retention": retention,
+        # The mood pairs above count only the readings that are not unsure (emotions.confidence).
+        "unsure": {
+            "done": finished["done"],
+            "unsure": finished["unsure"],
+            "share": (finished["unsure"] / finished["done"]) if finished["done"] else None,
+        },
+        # People's own "Was this right?" answers: the cohort only, like every figure here.
+        "feedback": assessment_feedback_report_build(user_ids=ids, first_day=first_day, last_day=last_day),
         "no_face": {
             "finished": finished["finished"],
             "no_face": finished["no_face"],

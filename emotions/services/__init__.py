@@ -40,6 +40,14 @@ from emotions.services.burnout import (
     burnout_flag_evaluate_all,
     burnout_flag_export_rows,
 )
+from emotions.services.feedback import (
+    FEEDBACK_NOT_FOUND,
+    FeedbackRejected,
+    assessment_feedback_erase_for_user,
+    assessment_feedback_export_rows,
+    assessment_feedback_set,
+    assessment_feedback_withdraw,
+)
 from emotions.services.journal import (
     assessment_delete,
     journal_entry_delete,
@@ -73,10 +81,12 @@ __all__ = [
     "ANALYSIS_STALE_AFTER",
     "ANALYZE_TASK",
     "DARK_BRIGHTNESS",
+    "FEEDBACK_NOT_FOUND",
     "JPEG_MAX_SIDE",
     "JPEG_QUALITY",
     "REANALYZE_CHUNK",
     "BurnoutAlert",
+    "FeedbackRejected",
     "PhotoRejected",
     "QuestionnaireRejected",
     "SelfReportRejected",
@@ -89,6 +99,10 @@ __all__ = [
     "assessment_export_files",
     "assessment_export_rows",
     "assessment_fail_stale",
+    "assessment_feedback_erase_for_user",
+    "assessment_feedback_export_rows",
+    "assessment_feedback_set",
+    "assessment_feedback_withdraw",
     "assessment_list_awaiting_notification",
     "assessment_notification_claim",
     "assessment_notification_done",

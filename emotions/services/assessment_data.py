@@ -43,7 +43,11 @@ def assessment_export_rows(*, user: User) -> list[dict[str, object]]:
             "status": row.status,
             "label": row.label,
             "valence": row.valence,
+            # The photo's negative tone (summed probability of the negative classes); the key stays as published.
             "negativity": row.negativity,
+            "confidence": row.confidence,
+            "confidence_level": row.confidence_level or "",
+            "confidence_calibrated": row.confidence_calibrated,
             "probabilities": row.probabilities,
             "faces_found": row.faces_found,
             "face_box": row.face_box,

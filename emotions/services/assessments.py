@@ -24,8 +24,12 @@ from accounts.channels import channel_for_source
 from accounts.models import ConsentKind
 from accounts.selectors import consent_is_active
 from accounts.services import consent_require
+from burnout_site.storage import storage_save
+from emotions.confidence import confidence_of
+from emotions.heartbeat import worker_heartbeat_after_analysis
 from emotions.models import ERROR_MESSAGES, PhotoAssessment
 from emotions.photos import ValidatedPhoto
+from emotions.services.burnout import burnout_flag_evaluate_soon
 from emotions.services.retention import _each_locked, _photo_forget, _photo_release, _stored_bytes
 
 if TYPE_CHECKING:
@@ -82,7 +86,8 @@ def assessment_create(
     )
     # Validate before the file is written, so a refused row leaves nothing on disk.
     assessment.full_clean()
-    assessment.photo.save(f"upload.{photo.extension}", ContentFile(photo.content), save=False)
+    # A store that is down (S3 outage, full disk) refuses here, before any row exists: StorageUnavailable (503).
+    storage_save(assessment.photo, f"upload.{photo.extension}", ContentFile(photo.content))
     try:
         # A savepoint: two handlers of one message racing past the look-up above meet at the
         # unique (source, source_key) constraint, and the loser returns the winner's row.
@@ -154,6 +159,8 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
     # The model runs outside any transaction: loading it can take seconds the first
     # time, and on SQLite an open write transaction would block every upload meanwhile.
     outcome = _run_model(photo_name)
+    if not isinstance(outcome, _Failure):
+        worker_heartbeat_after_analysis()  # for /health/: this process has the model loaded (once a minute at most)
 
     with transaction.atomic():
         assessment = PhotoAssessment.objects.select_for_update().filter(pk=assessment_id).first()
@@ -168,6 +175,8 @@ def assessment_analyze(*, assessment_id: int) -> PhotoAssessment | None:
         assessment.full_clean()
         assessment.save()
         _result_notify_on_commit(assessment)
+        if assessment.status == PhotoAssessment.Status.DONE:
+            burnout_flag_evaluate_soon(user_id=assessment.user_id)
     return assessment
 
 
@@ -272,12 +281,16 @@ def _run_model(photo_name: str) -> FaceAnalysis | _Failure:
         return _Failure(PhotoAssessment.ErrorCode.MODEL_UNAVAILABLE, repr(exc))
     storage = PhotoAssessment._meta.get_field("photo").storage
     try:
+        # Through the storage API (a local file or an S3 object alike). Any other error of the store (an S3
+        # outage) propagates: the task fails, the row stays pending with this attempt counted, and the sweep
+        # queues it again once the store is back (assessment_requeue_stalled), ANALYSIS_MAX_ATTEMPTS at most.
         encoded = _stored_bytes(storage, photo_name)
+    except FileNotFoundError as exc:
+        return _Failure(PhotoAssessment.ErrorCode.PHOTO_MISSING, repr(exc))
+    try:
         # From the encoded bytes: the predictor decodes the JPEG at a reduced scale,
         # several times cheaper than a full decode; boxes come back in full-size pixels.
         return predictor.analyze_file(encoded)
-    except FileNotFoundError as exc:
-        return _Failure(PhotoAssessment.ErrorCode.PHOTO_MISSING, repr(exc))
     except Exception as exc:
         logger.exception("analysis of %s failed", photo_name)
         return _Failure(PhotoAssessment.ErrorCode.ANALYSIS_ERROR, repr(exc))
@@ -302,11 +315,14 @@ def _assessment_store_analysis(assessment: PhotoAssessment, analysis: FaceAnalys
             else PhotoAssessment.ErrorCode.NO_FACE
         )
         assessment.status = PhotoAssessment.Status.NO_FACE
+        assessment.confidence = None
         assessment.error_code = code
         assessment.error = _message_for(assessment, code)
         return
     assessment.status = PhotoAssessment.Status.DONE
     assessment.probabilities = {name: float(value) for name, value in analysis.probabilities.items()}
+    # From the stored probabilities, by the one function the back-fill (migration 0010) also uses.
+    assessment.confidence = confidence_of(assessment.probabilities)
     assessment.label = analysis.label
     assessment.valence = analysis.valence or ""
     # Rounding in the model can push a sum of probabilities a hair past 1.

@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.channels import ALERT_BY_EMAIL, channel_alert_deliver
-from accounts.models import PsychologistProfile
+from accounts.models import PsychologistProfile, SharingCategory
 from accounts.selectors import care_link_list_visible
+from burnout_site.queue import task_enqueue
 from emotions.burnout import burnout_rule_states
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 
@@ -26,6 +27,22 @@ if TYPE_CHECKING:
     from accounts.models import CareLink, User
 
 logger = logging.getLogger(__name__)
+
+# The worker imports it by this dotted name (emotions/tasks.py).
+EVALUATE_TASK = "emotions.tasks.evaluate_person_burnout_flags"
+
+
+def burnout_flag_evaluate_soon(*, user_id: int) -> None:
+    """After the commit of a new reading, mood rating or answer, queue the evaluation of the person's rules.
+
+    The daily evaluation stays: it notices silence (a window that empties), and it catches up on an
+    evaluation the broker could not queue.
+    """
+    transaction.on_commit(partial(_burnout_evaluation_enqueue, user_id))
+
+
+def _burnout_evaluation_enqueue(user_id: int) -> None:
+    task_enqueue(EVALUATE_TASK, user_id, what=f"the burnout evaluation of user {user_id}", group="burnout-flags")
 
 
 @transaction.atomic
@@ -35,6 +52,9 @@ def burnout_flag_evaluate(*, user: User, now: datetime | None = None) -> list[Bu
     A rule that keeps holding keeps its open flag: one episode, one message to the psychologist.
     """
     now = now or timezone.now()
+    # One evaluation of a person at a time: the daily one and those after each new answer may meet, and
+    # both would raise the same episode (the constraint stops the second row, but only at its commit).
+    list(type(user)._default_manager.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     open_rows = BurnoutFlag.objects.select_for_update().filter(user=user, cleared_at=None)
     open_flags = {flag.rule: flag for flag in open_rows}
     raised = []
@@ -68,8 +88,13 @@ def burnout_flag_evaluate_all(*, now: datetime | None = None) -> int:
 def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
     """Alert each psychologist the person shares with now: by the channel they chose, e-mail by default."""
     flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=user_id))
-    # Not while the person has withdrawn the processing consent: that pauses what psychologists see and hear.
-    links = list(care_link_list_visible().filter(patient_id=user_id).select_related("psychologist", "patient"))
+    # Not while the person has withdrawn the processing consent: that pauses what psychologists see and hear;
+    # and only to the psychologists the person shares their flags with.
+    links = list(
+        care_link_list_visible(category=SharingCategory.FLAGS)
+        .filter(patient_id=user_id)
+        .select_related("psychologist", "patient")
+    )
     if not flags or not links:
         return
     chosen = dict(

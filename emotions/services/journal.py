@@ -20,7 +20,7 @@ from burnout_site.storage import storage_delete
 from emotions.models import PhotoAssessment, QuestionnaireResponse, SelfReport
 from emotions.selectors.journal import KIND_ASSESSMENT, KIND_QUESTIONNAIRE, KIND_SELF_REPORT
 from emotions.services.assessments import ANALYZE_TASK
-from emotions.services.burnout import burnout_flag_evaluate
+from emotions.services.burnout import burnout_flag_evaluate_soon
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,8 +51,9 @@ def _deleted(*, user: User, row: models.Model, kind: str, channel: str) -> None:
         action=AuditEvent.Action.ENTRY_DELETED,
         detail={"kind": kind, "channel": channel},
     )
-    # The burnout rules read these rows: a deleted entry may end (or start) what they see, as for a new one.
-    burnout_flag_evaluate(user=user)
+    # The burnout rules read these rows: a deleted entry may end (or start) what they see, so they are evaluated
+    # after the commit exactly as after a new one.
+    burnout_flag_evaluate_soon(user_id=user.pk)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from burnout_site.errors import Refusal
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
+from emotions.services.burnout import burnout_flag_evaluate_soon
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -47,6 +48,7 @@ def questionnaire_cbi_create(
     )
     response.full_clean()
     response.save()
+    burnout_flag_evaluate_soon(user_id=user.pk)
     return response
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from burnout_site.errors import Refusal
 from emotions.models import SELF_REPORT_ALREADY_SAVED, SELF_REPORT_ASSESSMENT_NOT_FOUND, PhotoAssessment, SelfReport
+from emotions.services.burnout import burnout_flag_evaluate_soon
 from emotions.services.factors import factor_sleep_clean, factor_tags_get_or_create, factor_workload_clean
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def self_report_create(
         raise
     if tag_rows:
         report.tags.set(tag_rows)
+    burnout_flag_evaluate_soon(user_id=user.pk)
     return report
 
 

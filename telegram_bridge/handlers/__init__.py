@@ -3,7 +3,8 @@
 `update_dispatch(payload)` (dispatch.py) is the single entry for the webhook task and for long polling; it
 hands a command to its handler in `COMMAND_HANDLERS` and a button tap to its handler in `BUTTON_HANDLERS`.
 One module per conversation: commands (/start, /help, /unlink, /stats), mood (/mood and the mood buttons), undo
-(/undo, delete the latest entry), digest (/digest, the weekly digest and the chart /stats sends too),
+(/undo, delete the latest entry), digest (/digest, the weekly digest and the chart /stats sends too), feedback
+("Was this right?" under a result), sharing (/share), factors (the questions after /mood),
 photos (photos and image files, and telling the result), questionnaire (/cbi), delete (/delete), reminders
 (/remind and the daily reminders). What the bot says is composed in texts.py; chat.py sends and edits.
 Bot API calls go through one BotSession per update (telegram_bridge/client.py).
@@ -14,6 +15,7 @@ from __future__ import annotations
 from telegram_bridge.handlers.delete import DELETE_CANCEL_DATA
 from telegram_bridge.handlers.digest import digests_send
 from telegram_bridge.handlers.dispatch import BUTTON_HANDLERS, COMMAND_HANDLERS, update_dispatch
+from telegram_bridge.handlers.feedback import FEEDBACK_CALLBACK_PREFIX
 from telegram_bridge.handlers.mood import MOOD_CALLBACK_PREFIX, NO_ASSESSMENT, mood_keyboard
 from telegram_bridge.handlers.photos import MAX_DOWNLOAD_BYTES, assessment_notify
 from telegram_bridge.handlers.questionnaire import CBI_CALLBACK_PREFIX, cbi_keyboard
@@ -25,6 +27,7 @@ __all__ = [
     "CBI_CALLBACK_PREFIX",
     "COMMAND_HANDLERS",
     "DELETE_CANCEL_DATA",
+    "FEEDBACK_CALLBACK_PREFIX",
     "MAX_DOWNLOAD_BYTES",
     "MOOD_CALLBACK_PREFIX",
     "NO_ASSESSMENT",

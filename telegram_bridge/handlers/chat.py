@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import CallbackQuery, Message
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from telegram_bridge.client import BotSession
 from telegram_bridge.handlers.texts import not_linked_text
@@ -45,6 +45,35 @@ def remove_buttons(session: BotSession, query: CallbackQuery) -> None:
                 chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=None
             )
         )
+
+
+def replace_buttons(
+    session: BotSession, query: CallbackQuery, *, prefix: str, rows: list[list[InlineKeyboardButton]]
+) -> None:
+    """Swap the tapped message's rows of one conversation (callback data `prefix:...`) for `rows`.
+
+    The other rows stay: a result carries the mood buttons and "Was this right?", and answering one must not
+    take the other away. Telegram sends the message's buttons with the tap; without them (too old a message)
+    only `rows` are left.
+    """
+    if query.message is None:
+        return
+    markup = getattr(query.message, "reply_markup", None)
+    current = markup.inline_keyboard if markup is not None else ()
+    kept = [list(row) for row in current if not any(_button_of(button, prefix) for button in row)]
+    keyboard = kept + rows
+    session.try_call(
+        session.bot.edit_message_reply_markup(
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+            reply_markup=InlineKeyboardMarkup(keyboard) if keyboard else None,
+        )
+    )
+
+
+def _button_of(button: InlineKeyboardButton, prefix: str) -> bool:
+    data = button.callback_data
+    return isinstance(data, str) and data.startswith(f"{prefix}:")
 
 
 def edit_text(session: BotSession, query: CallbackQuery, text: str) -> None:

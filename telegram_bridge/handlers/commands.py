@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message
 from telegram.constants import ChatType
 
-from emotions.selectors import assessment_period_summary
+from emotions.selectors import assessment_period_summary, baseline_comparisons
 from telegram_bridge.client import BotSession
 from telegram_bridge.handlers.chat import linked_or_reply, send
 from telegram_bridge.handlers.digest import chart_send
@@ -14,6 +14,7 @@ from telegram_bridge.handlers.texts import (
     help_text,
     linked_text,
     private_chat_only_text,
+    stats_baseline_lines,
     stats_period_text,
     unlinked_text,
     welcome_text,
@@ -60,7 +61,13 @@ def on_stats(session: BotSession, message: Message, argument: str) -> None:
     lines = []
     for days in (7, 30):
         summary = assessment_period_summary(user=account.user, days=days)
-        lines.append(stats_period_text(days=days, done=summary.done, negative_share=summary.negative_share))
+        lines.append(
+            stats_period_text(
+                days=days, done=summary.counted, negative_share=summary.negative_share, unsure=summary.unsure
+            )
+        )
+    baseline, comparisons = baseline_comparisons(user=account.user)
+    lines += stats_baseline_lines(baseline, comparisons)
     lines.append(dashboard_link_text())
     send(session, message.chat_id, "\n".join(lines))
     # The same four-week chart as the weekly digest (drawn here, in the worker that handles the update).

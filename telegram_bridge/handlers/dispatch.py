@@ -11,7 +11,19 @@ from django.utils import translation
 from telegram import CallbackQuery, Message, Update
 
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers import commands, delete, digest, factors, mood, photos, questionnaire, reminders, undo
+from telegram_bridge.handlers import (
+    commands,
+    delete,
+    digest,
+    factors,
+    feedback,
+    mood,
+    photos,
+    questionnaire,
+    reminders,
+    sharing,
+    undo,
+)
 from telegram_bridge.handlers.chat import account_of, send
 from telegram_bridge.handlers.texts import (
     malformed_text,
@@ -44,6 +56,8 @@ COMMAND_HANDLERS: dict[str, CommandHandler] = {
     "/remind": reminders.on_remind,
     "/undo": undo.on_undo,
     "/digest": digest.on_digest,
+    "/keepphotos": photos.on_keep_photos,
+    "/share": sharing.on_share,
 }
 
 ButtonHandler = Callable[[BotSession, CallbackQuery, TelegramAccount, str], "str | None"]
@@ -51,10 +65,12 @@ ButtonHandler = Callable[[BotSession, CallbackQuery, TelegramAccount, str], "str
 # The prefix before the first ":" of callback_data -> what the tap does (with the rest of the data).
 BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     mood.MOOD_CALLBACK_PREFIX: mood.on_mood_button,
+    feedback.FEEDBACK_CALLBACK_PREFIX: feedback.on_feedback_button,
     questionnaire.CBI_CALLBACK_PREFIX: questionnaire.on_cbi_button,
     DELETE_TOKEN_VALUE: delete.on_delete_button,
     undo.UNDO_CALLBACK_PREFIX: undo.on_undo_button,
     factors.FACTOR_CALLBACK_PREFIX: factors.on_factor_button,
+    sharing.SHARE_CALLBACK_PREFIX: sharing.on_share_button,
 }
 
 

@@ -6,7 +6,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 
 from emotions.services import SelfReportRejected, self_report_create
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers.chat import callback_int, linked_or_reply, query_chat_id, remove_buttons, send
+from telegram_bridge.handlers.chat import callback_int, linked_or_reply, query_chat_id, replace_buttons, send
 from telegram_bridge.handlers.factors import factors_ask
 from telegram_bridge.handlers.texts import mood_question_text, mood_saved_text
 from telegram_bridge.models import TelegramAccount
@@ -52,9 +52,10 @@ def on_mood_button(session: BotSession, query: CallbackQuery, account: TelegramA
         )
     except SelfReportRejected as exc:
         if exc.code == "already_saved":
-            remove_buttons(session, query)
+            replace_buttons(session, query, prefix=MOOD_CALLBACK_PREFIX, rows=[])
         return exc.message
-    remove_buttons(session, query)
+    # Only the mood row goes: a result's "Was this right?" row stays under it.
+    replace_buttons(session, query, prefix=MOOD_CALLBACK_PREFIX, rows=[])
     if not assessment_id:
         # A rating from /mood (or a reminder): ask for the optional factors, one skippable question at a time.
         factors_ask(session, chat_id=query_chat_id(query), report_id=report.pk)

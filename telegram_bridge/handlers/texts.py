@@ -14,8 +14,22 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.services import ConsentRequired
 from emotions.digest import weekly_digest_lines
-from emotions.models import CBI_ITEM_KEYS, CBI_ITEMS, PhotoAssessment, QuestionnaireResponse
-from emotions.selectors import questionnaire_cbi_due, questionnaire_cbi_latest
+from emotions.guidance import (
+    SHARE_LINK,
+    baseline_comparison_text,
+    baseline_summary_text,
+    cbi_guidance,
+    cbi_guidance_paragraphs,
+)
+from emotions.models import (
+    CBI_ITEM_KEYS,
+    CBI_ITEMS,
+    UNSURE_NOT_COUNTED,
+    AssessmentFeedback,
+    PhotoAssessment,
+    QuestionnaireResponse,
+)
+from emotions.selectors import Baseline, BaselineComparison, questionnaire_cbi_due, questionnaire_cbi_latest
 from emotions.selectors.weekly import WeeklySummary
 
 
@@ -37,6 +51,8 @@ def help_text() -> str:
             "/mood - tell me how you feel (1-5)\n"
             "/remind HH:MM - a daily check-in at this time; /remind off stops it\n"
             "/cbi - a short burnout questionnaire (six questions)\n"
+            "/share - who sees your data; stop sharing\n"
+            "/keepphotos on|off - keep your photos in this chat (by default I delete them after the analysis)\n"
             "/unlink - disconnect this chat from your account\n"
             "/delete - delete your account and all your data\n"
             "/help - this message"
@@ -119,14 +135,33 @@ def linked_text(user: User) -> str:
     }
 
 
-def stats_period_text(*, days: int, done: int, negative_share: float | None) -> str:
-    if negative_share is None:
-        return _("Last %(days)s days: no analysed photos.") % {"days": days}
-    return _("Last %(days)s days: %(done)s photos, %(percent)s%% with a negative emotion.") % {
-        "days": days,
-        "done": done,
-        "percent": round(negative_share * 100),
+def stats_period_text(*, days: int, done: int, negative_share: float | None, unsure: int = 0) -> str:
+    """`done`: the counted readings the share is over; `unsure`: those left out of it."""
+    if negative_share is None and unsure:
+        text = _("Last %(days)s days: no reading sure enough to count.") % {"days": days}
+    elif negative_share is None:
+        text = _("Last %(days)s days: no analysed photos.") % {"days": days}
+    else:
+        text = _("Last %(days)s days: %(done)s photos, %(percent)s%% with a negative emotion.") % {
+            "days": days,
+            "done": done,
+            "percent": round(negative_share * 100),
+        }
+    return f"{text} {unsure_left_out_text(unsure)}" if unsure else text
+
+
+def unsure_left_out_text(unsure: int) -> str:
+    return ngettext("%(count)s unsure reading not counted.", "%(count)s unsure readings not counted.", unsure) % {
+        "count": unsure
     }
+
+
+def stats_baseline_lines(baseline: Baseline, comparisons: list[BaselineComparison]) -> list[str]:
+    """/stats against the person's own usual: the baseline (or why none yet), then each window's verdict."""
+    lines = ["", baseline_summary_text(baseline)]
+    if baseline.exists:
+        lines += [baseline_comparison_text(comparison) for comparison in comparisons]
+    return lines
 
 
 def dashboard_link_text() -> str:
@@ -178,19 +213,63 @@ def photo_received_text() -> str:
     return _("Got it! Analysing your photo…")
 
 
-def assessment_result_text(assessment: PhotoAssessment) -> str:
+def assessment_result_text(assessment: PhotoAssessment, *, note: str = "") -> str:
+    """The result; `note` (a paragraph of its own) goes before the questions, which stay just above their buttons."""
     if assessment.status != PhotoAssessment.Status.DONE:
         return assessment.user_message()
     lines = [_("Your emotion: %(emotion)s") % {"emotion": assessment.label_display}]
+    if assessment.confidence_level is not None:
+        lines.append(confidence_text(assessment))
     if (assessment.faces_found or 0) > 1:
         lines.append(_("I found several faces and used the largest one."))
     mix = ", ".join(f"{name} {percent}%" for _key, name, _p, percent in assessment.probability_rows() if percent >= 1)
     lines.append(_("Mix: %(mix)s") % {"mix": mix})
     lines.append(_("Valence: %(valence)s") % {"valence": assessment.get_valence_display()})
     if assessment.negativity_percent is not None:
-        lines.append(_("Negative emotions: %(percent)s%%") % {"percent": assessment.negativity_percent})
+        lines.append(negative_tone_text(assessment.negativity_percent))
+    if note:
+        lines.append(f"\n{note}\n")
     lines.append(mood_question_text())
+    lines.append(_("Was this reading right?"))
     return "\n".join(lines)
+
+
+def confidence_text(assessment: PhotoAssessment) -> str:
+    """The reading's confidence in words and percent; an unsure one says it is not counted."""
+    text = _("How sure: %(level)s (%(percent)s%%)") % {
+        "level": assessment.confidence_level_display,
+        "percent": assessment.confidence_percent,
+    }
+    if assessment.is_unsure:
+        text += "\n" + str(UNSURE_NOT_COUNTED)
+    return text
+
+
+def negative_tone_text(percent: int) -> str:
+    # "Negative tone", not "negative": that word is kept for the share of readings whose top emotion is negative.
+    return _("Negative tone of this photo: %(percent)s%%") % {"percent": percent}
+
+
+# --- the photo message after its analysis ---------------------------------------------------------------
+
+
+def photo_deleted_text() -> str:
+    return _(
+        "I deleted your photo from this chat after the analysis, as the website deletes it. To keep your "
+        "photos in the chat, send /keepphotos on."
+    )
+
+
+def keep_photos_text(*, keep: bool, changed: bool) -> str:
+    """The answer to /keepphotos: what was set, or (without a valid argument) what holds now and how to change it."""
+    if keep:
+        text = _("Your photos now stay in this chat.") if changed else _("Your photos stay in this chat.")
+        return text + " " + _("Send /keepphotos off to have each one deleted after the analysis.")
+    if changed:
+        text = _("I will now delete each photo from this chat after the analysis.")
+    else:
+        text = _("I delete each photo from this chat after the analysis.")
+    return text + " " + _("Send /keepphotos on to keep them.")
 
 
 def mood_question_text() -> str:
@@ -199,6 +278,32 @@ def mood_question_text() -> str:
 
 def mood_saved_text() -> str:
     return _("Thank you! Your mood is saved.")
+
+
+def feedback_right_label() -> str:
+    return _("Right")
+
+
+def feedback_choose_label() -> str:
+    return _("Not right…")
+
+
+def feedback_skip_label() -> str:
+    return _("Skip")
+
+
+def feedback_pick_text() -> str:
+    return _("Which emotion does the photo show?")
+
+
+def feedback_skipped_text() -> str:
+    return _("OK, nothing saved.")
+
+
+def feedback_saved_text(feedback: AssessmentFeedback) -> str:
+    if feedback.agrees:
+        return _("Thank you. You said the reading was right.")
+    return _("Thank you. You said the photo shows: %(emotion)s.") % {"emotion": feedback.label_display}
 
 
 # --- the burnout questionnaire ------------------------------------------------------------------------------
@@ -247,18 +352,22 @@ def cbi_answered_text(item: int, answer_label: str) -> str:
 
 
 def cbi_result_text(response: QuestionnaireResponse) -> str:
-    return "\n\n".join(
-        [
-            _("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)},
+    """The score in its band; a high one gets the burnout card's support at once, else the usual caveat."""
+    parts = [_("Thank you. Your score is %(score)s out of 100.") % {"score": round(response.score)}]
+    parts += cbi_guidance_paragraphs(response.score)
+    if cbi_guidance(response.score).support:
+        parts.append(_("A questionnaire score is not a diagnosis.") + f" {SHARE_LINK}: {site_url('care:index')}")
+    else:
+        parts.append(
             _("A questionnaire score is not a diagnosis.")
             + " "
             + _(
                 "It helps you and your psychologist follow how you feel over time. If you feel unwell, talk to a "
                 "doctor or a psychologist."
-            ),
-            _("Your earlier scores: %(url)s") % {"url": site_url("emotions:questionnaire_cbi")},
-        ]
-    )
+            )
+        )
+    parts.append(_("Your earlier scores: %(url)s") % {"url": site_url("emotions:questionnaire_cbi")})
+    return "\n\n".join(parts)
 
 
 def cbi_saved_text() -> str:
@@ -379,3 +488,39 @@ def factor_done_label() -> str:
 
 def factor_saved_text() -> str:
     return _("Saved. Your factors page shows what goes with harder days.")
+
+
+# --- /share: who sees the person's data ------------------------------------------------------------------
+
+
+def share_list_text(lines: list[str]) -> str:
+    """`lines`: one per active link, "name: categories"."""
+    if not lines:
+        return _("You do not share your data with anyone.")
+    listed = "\n".join(f"• {line}" for line in lines)
+    return (
+        _("You share your data with:")
+        + f"\n{listed}\n\n"
+        + _("Tap a button to stop sharing. You can change what each one sees on the website: %(url)s")
+        % {"url": site_url("care:index")}
+    )
+
+
+def share_stop_label(name: str) -> str:
+    return _("Stop sharing with %(name)s") % {"name": name}
+
+
+def share_confirm_text(name: str) -> str:
+    return _("Stop sharing with %(name)s? They will no longer see your data, from now on.") % {"name": name}
+
+
+def share_yes_label() -> str:
+    return _("Yes, stop sharing")
+
+
+def share_stopped_text(name: str) -> str:
+    return _("%(name)s can no longer see your data.") % {"name": name}
+
+
+def share_cancelled_text() -> str:
+    return _("Cancelled. Nothing was changed.")

@@ -58,7 +58,10 @@ def test_staff_password_alone_does_not_open_the_admin_then_setting_up_a_code_doe
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
     done = client.post(setup_url, {"token": totp_code(device), "next": reverse("admin:index")})
 
-    assert done.status_code == 302 and done["Location"] == reverse("admin:index")
+    # Set-up now shows the recovery codes once, then leads on to the admin.
+    codes_page = f"{reverse('accounts:otp_recovery_codes')}?next=%2Fadmin%2F"
+    assert done.status_code == 302 and done["Location"] == codes_page
+    assert f'href="{reverse("admin:index")}"' in client.get(codes_page).content.decode()
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
     assert "Burnout detector administration" in client.get(reverse("admin:index")).content.decode()
 

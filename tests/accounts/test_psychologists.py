@@ -86,7 +86,12 @@ def test_two_factor_setup_with_a_code_from_the_key_opens_the_portal(client: Clie
         reverse("accounts:otp_setup"), {"token": totp_code(device), "next": reverse("portal:patients")}
     )
 
-    assert response.status_code == 302 and response["Location"] == reverse("portal:patients")
+    # Set-up now passes through the recovery codes, shown once, whose "continue" leads on to the portal.
+    codes_page = f"{reverse('accounts:otp_recovery_codes')}?next=%2Fportal%2F"
+    assert response.status_code == 302 and response["Location"] == codes_page
+    codes = client.get(codes_page)
+    assert codes.status_code == 200 and len(codes.context["codes"]) == 10
+    assert f'href="{reverse("portal:patients")}"' in codes.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("portal:patients")).status_code == 200

@@ -19,7 +19,7 @@ from emotions.burnout import burnout_rule_states
 from emotions.models import CBI_ITEM_KEYS, BurnoutFlag, PhotoAssessment
 from emotions.selectors import portal_patient_row_list
 from emotions.services import burnout_flag_evaluate, questionnaire_cbi_create
-from tests.conftest import link_patient, two_factor_client_for
+from tests.conftest import link_patient, photo_history, two_factor_client_for
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,14 @@ def _rise(patient: User) -> None:
     _photos(patient, negative=0, other=5, days_ago=20)  # 0 % before: +40 points
 
 
+def _baseline_rise(patient: User) -> None:
+    # Usually calm (30 photos over 30 days, none negative), then 40 % for four weeks: no rise between the
+    # last two fortnights, under the share threshold, but 34 points above this person's own baseline.
+    photo_history(patient, now=timezone.now(), days_ago=range(30, 60), per_day=1, negative_per_day=0)
+    _photos(patient, negative=2, other=3, days_ago=20)
+    _photos(patient, negative=2, other=3, days_ago=1)
+
+
 def _cbi_high(patient: User) -> None:
     _photos(patient, negative=0, other=6, days_ago=1)  # the photos say nothing
     _cbi(patient, "often")  # 75 of 100
@@ -72,9 +80,10 @@ def _cbi_high(patient: User) -> None:
         (_nothing, set()),
         (_negative_share, {BurnoutFlag.Rule.NEGATIVE_SHARE}),
         (_rise, {BurnoutFlag.Rule.RISE}),
+        (_baseline_rise, {BurnoutFlag.Rule.BASELINE_RISE}),
         (_cbi_high, {BurnoutFlag.Rule.CBI}),
     ],
-    ids=["none", "negative_share", "rise", "cbi"],
+    ids=["none", "negative_share", "rise", "baseline_rise", "cbi"],
 )
 def test_flags_portal_and_api_agree_for_every_rule(
     psychologist_api: APIClient, two_factor_psychologist: User, arrange: object, rules: set[str]

@@ -58,6 +58,7 @@ def test_daily_dynamics(patient_api: APIClient, history: User) -> None:
         "mean_negativity": pytest.approx(0.5),
         "class_mix": {name: {"sad": 1, "happy": 1}.get(name, 0) for name in CLASSES},
         "mean_mood": None,
+        "unsure": 0,  # added by issue 14: unsure readings are counted apart
     }
     assert empty["count"] == 0 and empty["negative_share"] is None and empty["mean_negativity"] is None
     assert third["count"] == 1 and third["negative_share"] == 1.0 and third["class_mix"]["angry"] == 1
@@ -127,6 +128,7 @@ def test_patient_list_and_dynamics(psychologist_api: APIClient, two_factor_psych
     assert set(rows[0]) == {
         "id",
         "name",
+        "categories",
         "last_assessment_at",
         "recent_total",
         "recent_share",
@@ -134,6 +136,7 @@ def test_patient_list_and_dynamics(psychologist_api: APIClient, two_factor_psych
         "share_change",
         "flagged",
         "latest_cbi",
+        "recent_unsure",  # added by issue 14: unsure readings are counted apart
     }
     assert AuditEvent.objects.filter(
         actor=two_factor_psychologist,

@@ -15,6 +15,11 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/auth/token/"),
     ("post", "/api/v1/auth/logout/"),
     ("post", "/api/v1/auth/logout-all/"),
+    ("post", "/api/v1/auth/password-reset/"),
+    ("post", "/api/v1/auth/password-reset/confirm/"),
+    ("post", "/api/v1/me/password/"),
+    ("get", "/api/v1/me/tokens/"),
+    ("delete", "/api/v1/me/tokens/{id}/"),
     ("get", "/api/v1/me/"),
     ("patch", "/api/v1/me/"),
     ("delete", "/api/v1/me/"),
@@ -31,11 +36,14 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/psychologists/{code}/"),
     ("get", "/api/v1/care-links/"),
     ("post", "/api/v1/care-links/"),
+    ("patch", "/api/v1/care-links/{id}/"),
     ("post", "/api/v1/care-links/{id}/revoke/"),
     ("post", "/api/v1/photos/"),
     ("get", "/api/v1/assessments/"),
     ("get", "/api/v1/assessments/{id}/"),
     ("delete", "/api/v1/assessments/{id}/"),
+    ("put", "/api/v1/assessments/{id}/feedback/"),
+    ("delete", "/api/v1/assessments/{id}/feedback/"),
     ("get", "/api/v1/dynamics/"),
     ("get", "/api/v1/self-reports/"),
     ("post", "/api/v1/self-reports/"),
@@ -43,10 +51,16 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/journal/"),
     ("get", "/api/v1/questionnaires/cbi/"),
     ("post", "/api/v1/questionnaires/cbi/"),
+    ("get", "/api/v1/flags/"),
     ("get", "/api/v1/patients/"),
     ("get", "/api/v1/patients/{patient_id}/dynamics/"),
 }
-PUBLIC = {("post", "/api/v1/auth/register/"), ("post", "/api/v1/auth/token/")}
+PUBLIC = {
+    ("post", "/api/v1/auth/register/"),
+    ("post", "/api/v1/auth/token/"),
+    ("post", "/api/v1/auth/password-reset/"),
+    ("post", "/api/v1/auth/password-reset/confirm/"),
+}
 
 
 @pytest.fixture

@@ -27,9 +27,11 @@ def test_psychologist_gets_a_key_confirms_it_and_then_needs_the_code(db: None) -
     assert client.get(URL).json()["secret"] == state["secret"]  # the same pending device, not a new one each time
 
     response = client.post(URL, {"token": _code_for(state["secret"])}, format="json")
-    assert response.status_code == 200 and response.json() == {"confirmed": True}
+    # The confirmation now also carries the recovery codes, shown this once.
+    assert response.status_code == 200 and set(response.json()) == {"confirmed", "recovery_codes"}
+    assert response.json()["confirmed"] is True and len(set(response.json()["recovery_codes"])) == 10
     assert TOTPDevice.objects.filter(user=psychologist, confirmed=True).count() == 1
-    assert client.get(URL).json() == {"confirmed": True}  # the key is never shown again
+    assert client.get(URL).json() == {"confirmed": True}  # the key and the codes are never shown again
 
 
 def test_wrong_code_is_a_field_error(db: None) -> None:

@@ -238,7 +238,7 @@ def test_list_and_detail_reads_are_audited(portal_client: Client, verified_psych
 
     events = AuditEvent.objects.filter(actor=verified_psychologist, subject_user=patient).order_by("at", "id")
     assert [e.action for e in events] == ["portal_list_view", "portal_detail_view"]
-    assert events.last().detail == {"days": 90}
+    assert events.last().detail == {"days": 90, "categories": ["readings", "mood", "questionnaire", "flags"]}
 
 
 # --- the detail ----------------------------------------------------------------------------------------

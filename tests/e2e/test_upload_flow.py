@@ -10,6 +10,7 @@ transactional test) would also wipe the rows data migrations create for other te
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -141,6 +143,39 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         _stop(server)
 
 
+def _sign_up_and_upload(page: Any, stack: Stack, photo: Path) -> None:
+    """Sign up through the real form, accept the processing consent, upload `photo` and wait for its result."""
+    from playwright.sync_api import expect
+
+    # Sign up through the real form.
+    page.goto(stack.base_url + "/accounts/signup/")
+    page.fill("input[name=username]", "e2e-person")
+    page.fill("input[name=email]", "e2e-person@example.com")
+    page.check("input[name=role][value=patient]")
+    page.fill("input[name=password1]", "a-long-e2e-password-91")
+    page.fill("input[name=password2]", "a-long-e2e-password-91")
+    for checkbox in page.locator("form input[type=checkbox]").all():
+        checkbox.check()  # consent boxes, if the sign-up form asks for them
+    page.locator("form button[type=submit]").last.click()
+
+    # A new person lands on the dashboard's empty state.
+    expect(page.get_by_text("No photos yet")).to_be_visible()
+    page.get_by_role("link", name="Add your first photo").click()
+    # The first upload asks for the processing consent, then comes back to the upload form.
+    expect(page.get_by_role("heading", name="Processing of face photos and emotion data")).to_be_visible()
+    page.get_by_role("button", name="I agree").click()
+
+    page.set_input_files("input[name=photo]", str(photo))
+    page.get_by_role("button", name="Analyse the photo").click()
+
+    # The detail page polls until the worker has stored the result, then reloads itself.
+    expect(page.get_by_role("heading", name="Photo result")).to_be_visible()
+    try:
+        expect(page.get_by_text("Top emotion:")).to_be_visible(timeout=ANALYSIS_TIMEOUT_S * 1000)
+    except AssertionError as exc:
+        raise AssertionError(f"no result after {ANALYSIS_TIMEOUT_S} s\n{stack.log_tail()}") from exc
+
+
 def test_sign_up_upload_and_see_the_result(stack: Stack, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -166,38 +201,13 @@ def test_sign_up_upload_and_see_the_result(stack: Stack, tmp_path: Path) -> None
             )
             page.set_default_timeout(15_000)
 
-            # Sign up through the real form.
-            page.goto(stack.base_url + "/accounts/signup/")
-            page.fill("input[name=username]", "e2e-person")
-            page.fill("input[name=email]", "e2e-person@example.com")
-            page.check("input[name=role][value=patient]")
-            page.fill("input[name=password1]", "a-long-e2e-password-91")
-            page.fill("input[name=password2]", "a-long-e2e-password-91")
-            for checkbox in page.locator("form input[type=checkbox]").all():
-                checkbox.check()  # consent boxes, if the sign-up form asks for them
-            page.locator("form button[type=submit]").last.click()
-
-            # A new person lands on the dashboard's empty state.
-            expect(page.get_by_text("No photos yet")).to_be_visible()
-            page.get_by_role("link", name="Add your first photo").click()
-            # The first upload asks for the processing consent, then comes back to the upload form.
-            expect(page.get_by_role("heading", name="Processing of face photos and emotion data")).to_be_visible()
-            page.get_by_role("button", name="I agree").click()
-
-            page.set_input_files("input[name=photo]", str(photo))
-            page.get_by_role("button", name="Analyse the photo").click()
-
-            # The detail page polls until the worker has stored the result, then reloads itself.
-            expect(page.get_by_role("heading", name="Photo result")).to_be_visible()
-            try:
-                expect(page.get_by_text("Top emotion:")).to_be_visible(timeout=ANALYSIS_TIMEOUT_S * 1000)
-            except AssertionError as exc:
-                raise AssertionError(f"no result after {ANALYSIS_TIMEOUT_S} s\n{stack.log_tail()}") from exc
+            _sign_up_and_upload(page, stack, photo)
             expect(page.locator("table.probabilities tbody tr")).to_have_count(7)
 
             page.get_by_role("link", name="Back to the dashboard").click()
             expect(page.get_by_role("heading", name="Share of negative emotions per day")).to_be_visible()
-            expect(page.locator("table.latest tbody tr")).to_have_count(1)
+            # One row per photo (a finished one has its "Was this right?" row under it, not counted here).
+            expect(page.locator("table.latest tbody tr:not(.feedback-row)")).to_have_count(1)
             expect(page.locator("table.latest tbody tr").first).to_contain_text("Done")
             # Chart.js came from our own static files and drew both charts.
             page.wait_for_function("() => window.Chart && Object.keys(window.Chart.instances).length === 2")
@@ -208,3 +218,47 @@ def test_sign_up_upload_and_see_the_result(stack: Stack, tmp_path: Path) -> None
 
     assert failed_requests == [], failed_requests
     assert [text for text in console_errors if "Failed to load resource" not in text] == [], console_errors
+
+
+def test_not_right_then_the_right_emotion_changes_the_agreement_figure(stack: Stack, tmp_path: Path) -> None:
+    """Upload → reading → "Not right" → pick the emotion → the dashboard's agreement figure changes. No script
+    is needed for it: the buttons are plain POST forms and "Not right" opens a <details>."""
+    from playwright.sync_api import expect, sync_playwright
+
+    photo = tmp_path / "selfie.jpg"
+    photo.write_bytes(images.face_jpeg(images.HAPPY_FACE))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(15_000)
+            _sign_up_and_upload(page, stack, photo)
+            result_url = page.url
+            # The reading comes with how sure it is, in words and as a percentage.
+            expect(page.locator("p.confidence")).to_contain_text(
+                re.compile(r"How sure: (sure|fairly sure|unsure) \(\d+%\)")
+            )
+
+            page.get_by_role("link", name="Back to the dashboard").click()
+            figure = page.locator(".feedback-agreement .agreement-figure")
+            expect(figure).to_have_text("You have not checked any reading yet.")
+
+            page.goto(result_url)
+            expect(page.get_by_role("heading", name="Was this right?")).to_be_visible()
+            page.get_by_text("Not right: choose the emotion").click()
+            choice = page.locator(".feedback-choices button").first
+            chosen = choice.inner_text().strip()
+            choice.click()
+
+            # Back on the photo's page, with what was said.
+            expect(page.get_by_text(f"Thank you. You said the photo shows: {chosen}.")).to_be_visible()
+            assert page.url == result_url
+            expect(page.locator(".feedback-given")).to_have_text(f"You said the photo shows: {chosen}.")
+
+            page.get_by_role("link", name="Back to the dashboard").click()
+            expect(figure).to_have_text("You agreed with 0 of 1 reading you checked.")
+            # Changing one's mind to "Right" from the dashboard's list moves the figure again.
+            page.locator("table.latest .feedback-right").first.click()
+            expect(figure).to_have_text("You agreed with 1 of 1 reading you checked.")
+        finally:
+            browser.close()

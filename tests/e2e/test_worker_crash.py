@@ -5,10 +5,12 @@ talking to the fake Bot API over HTTP) arrive within a fraction of a second; the
 group is killed with SIGKILL while those tasks are in its hands, then started again. Every assessment must
 end done exactly once, and every Telegram photo must get exactly one result reply, within RECOVERY_S.
 
-Run on both queue set-ups the product supports, each on stores of the test's own:
+Run on the queue set-ups the product supports, each on stores of the test's own:
 - SQLite file + django-q2's ORM broker (the embedded default);
 - a PostgreSQL database created for the test on the local server + a redis-server started on a free port
   (Redis hands a task over once: what the killed worker held is gone from the queue, the sweep recovers it).
+- the production shape's broker and store: a redis-server of its own + photos in a bucket on a real SeaweedFS
+  (SQLite for the rows); the bucket must be empty at the end.
 The broker's own redelivery (Q_RETRY) is set far beyond the test, so what brings the rows back is the
 product's sweep (ANALYSIS_REQUEUE_AFTER_SECONDS / TELEGRAM_REQUEUE_AFTER_SECONDS), not a lucky retry.
 """
@@ -18,26 +20,24 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, closing
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
-from django.conf import settings
 
+from tests.e2e.live import Processes, free_port, multipart, post, wait_for_http
 from tests.emotions import images
 from tests.fakes.telegram_api import FakeTelegramAPI
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 
 API_PHOTOS = 15
 TELEGRAM_PHOTOS = 5
@@ -77,43 +77,50 @@ class Backend:
     name: str
     env: dict[str, str]
     query: Callable[[str], list[tuple[Any, ...]]]
+    # Objects still in the bucket (photos in object storage only): each must be deleted after its analysis.
+    objects_left: Callable[[], int] | None = None
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _sqlite_backend(tmp_path: Path) -> Iterator[Backend]:
+def _sqlite_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     path = tmp_path / "crash.sqlite3"
+    yield Backend("sqlite-orm", {"SQLITE_PATH": str(path)}, _sqlite_query(path))
 
+
+def _sqlite_query(path: Path) -> Callable[[str], list[tuple[Any, ...]]]:
     def query(sql: str) -> list[tuple[Any, ...]]:
         with closing(sqlite3.connect(path, timeout=30)) as connection:
             return connection.execute(sql).fetchall()
 
-    yield Backend("sqlite-orm", {"SQLITE_PATH": str(path)}, query)
+    return query
 
 
-def _postgres_redis_backend(tmp_path: Path) -> Iterator[Backend]:
-    psycopg = pytest.importorskip("psycopg")
+@contextmanager
+def _own_redis() -> Iterator[str]:
+    """A redis-server of the test's own on a free port, without persistence; yields its URL."""
     redis_server = shutil.which("redis-server")
     if redis_server is None:
         pytest.skip("redis-server is not installed")
-    try:
-        admin = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {exc}")
-    database = f"crash_{uuid.uuid4().hex[:12]}"
-    port = _free_port()
+    port = free_port()
     redis = subprocess.Popen(
         [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    with closing(admin):
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        redis.kill()
+        redis.wait(timeout=10)
+
+
+def _postgres_redis_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {exc}")
+    database = f"crash_{uuid.uuid4().hex[:12]}"
+    with closing(admin), _own_redis() as redis_url:
         admin.execute(f'CREATE DATABASE "{database}"')
         try:
 
@@ -121,108 +128,51 @@ def _postgres_redis_backend(tmp_path: Path) -> Iterator[Backend]:
                 with psycopg.connect(f"{PG_SERVER}/{database}", connect_timeout=5) as connection:
                     return connection.execute(sql).fetchall()
 
-            yield Backend(
-                "postgres-redis",
-                {"DATABASE_URL": f"{PG_SERVER}/{database}", "REDIS_URL": f"redis://127.0.0.1:{port}/0"},
-                query,
-            )
+            yield Backend("postgres-redis", {"DATABASE_URL": f"{PG_SERVER}/{database}", "REDIS_URL": redis_url}, query)
         finally:
-            redis.kill()
-            redis.wait(timeout=10)
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-BACKENDS = {"sqlite-orm": _sqlite_backend, "postgres-redis": _postgres_redis_backend}
+def _sqlite_redis_s3_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """Redis as the broker and the photos in a bucket on a real SeaweedFS (the session's): the production shape
+    with SQLite for the rows, so that it runs wherever the other two do."""
+    seaweedfs = request.getfixturevalue("seaweedfs")
+    bucket = f"crash-{uuid.uuid4().hex[:12]}"
+    path = tmp_path / "crash.sqlite3"
+    with _own_redis() as redis_url:
+        env = {
+            "SQLITE_PATH": str(path),
+            "REDIS_URL": redis_url,
+            "MEDIA_STORAGE": "s3",
+            "S3_ENDPOINT_URL": seaweedfs.endpoint_url,
+            "S3_BUCKET": bucket,
+            "S3_ACCESS_KEY_ID": seaweedfs.access_key,
+            "S3_SECRET_ACCESS_KEY": seaweedfs.secret_key,
+        }
+        client = boto3.client(
+            "s3",
+            endpoint_url=seaweedfs.endpoint_url,
+            aws_access_key_id=seaweedfs.access_key,
+            aws_secret_access_key=seaweedfs.secret_key,
+            region_name="us-east-1",
+        )
+
+        def objects_left() -> int:
+            return int(client.list_objects_v2(Bucket=bucket).get("KeyCount", 0))
+
+        yield Backend("sqlite-redis-s3", env, _sqlite_query(path), objects_left)
+
+
+BACKENDS = {
+    "sqlite-orm": _sqlite_backend,
+    "postgres-redis": _postgres_redis_backend,
+    "sqlite-redis-s3": _sqlite_redis_s3_backend,
+}
 
 
 @pytest.fixture(params=list(BACKENDS))
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    yield from BACKENDS[request.param](tmp_path)
-
-
-class Processes:
-    """The product's processes for one test, each in a session of its own so a signal reaches its children."""
-
-    def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env = env
-        self.logs = logs
-        self.running: list[subprocess.Popen[bytes]] = []
-
-    def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
-
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        with (self.logs / f"{name}.log").open("ab") as out:
-            process = subprocess.Popen(
-                [sys.executable, "manage.py", *args],
-                cwd=settings.BASE_DIR,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.running.append(process)
-        return process
-
-    def kill(self, process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGKILL) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, sig)
-            process.wait(timeout=30)
-        # SIGKILL of a group reaches every process in it, the qcluster's forked workers included.
-
-    def stop_all(self) -> None:
-        for process in self.running:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
-
-    def wait_for_log(self, name: str, text: str, *, timeout: float) -> None:
-        path = self.logs / f"{name}.log"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in path.read_text(errors="replace"):
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"no {text!r} in {path.name} within {timeout} s\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 60) -> str:
-        parts = []
-        for path in sorted(self.logs.glob("*.log")):
-            text = path.read_text(errors="replace").splitlines()
-            parts.append(f"--- {path.name} ---\n" + "\n".join(text[-lines:]))
-        return "\n".join(parts)
-
-
-def _post(url: str, *, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status
-
-
-def _multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
-            f"Content-Type: image/jpeg\r\n\r\n"
-        ).encode()
-        + content
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    return body, f"multipart/form-data; boundary={boundary}"
+    yield from BACKENDS[request.param](request, tmp_path)
 
 
 def _photo_update(index: int, file_id: str, size: int) -> dict[str, Any]:
@@ -239,17 +189,6 @@ def _photo_update(index: int, file_id: str, size: int) -> dict[str, Any]:
             ],
         },
     }
-
-
-def _wait_for_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
 def test_kill_9_of_the_worker_loses_no_photo_and_no_reply(backend: Backend, tmp_path: Path) -> None:
@@ -280,22 +219,23 @@ def test_kill_9_of_the_worker_loses_no_photo_and_no_reply(backend: Backend, tmp_
         stack.callback(processes.stop_all)
         processes.manage("migrate", "--noinput")
         processes.manage("createcachetable")
+        processes.manage("storage_prepare", "--wait", "30")
         setup = processes.manage("shell", "-c", SETUP_SCRIPT.format(telegram=TELEGRAM_PHOTOS, base=TG_BASE_ID))
         token = setup.split("TOKEN=", 1)[1].split()[0]
 
-        port = _free_port()
+        port = free_port()
         base_url = f"http://127.0.0.1:{port}"
         processes.start("web", "runserver", f"127.0.0.1:{port}", "--noreload")
-        _wait_for_http(base_url + "/")
+        wait_for_http(base_url + "/")
         worker = processes.start("worker", "qcluster")
         # The cluster is up and polling when the burst comes, as in production.
         processes.wait_for_log("worker", "running.", timeout=120)
 
         file_ids = [telegram.add_file(f"photos/crash-{index}.jpg", face) for index in range(TELEGRAM_PHOTOS)]
         started = time.monotonic()
-        body, content_type = _multipart("image", "selfie.jpg", face)
+        body, content_type = multipart("image", "selfie.jpg", face)
         for _index in range(API_PHOTOS):
-            status = _post(
+            status = post(
                 base_url + "/api/v1/photos/",
                 body=body,
                 headers={"Authorization": f"Token {token}", "Content-Type": content_type},
@@ -303,7 +243,7 @@ def test_kill_9_of_the_worker_loses_no_photo_and_no_reply(backend: Backend, tmp_
             assert status == 202
         for index, file_id in enumerate(file_ids):
             update = json.dumps(_photo_update(index, file_id, len(face))).encode()
-            status = _post(
+            status = post(
                 base_url + "/telegram/webhook/",
                 body=update,
                 headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
@@ -358,3 +298,5 @@ def test_kill_9_of_the_worker_loses_no_photo_and_no_reply(backend: Backend, tmp_
         assert sorted(statuses) == sorted([("api", "done", API_PHOTOS), ("telegram", "done", TELEGRAM_PHOTOS)]), context
         assert set(replies_per_chat.values()) == {1}, f"{replies_per_chat}\n{context}"
         assert recovered_s < RECOVERY_S, context
+        if backend.objects_left is not None:
+            assert backend.objects_left() == 0, context  # every raw photo deleted from the bucket after its analysis

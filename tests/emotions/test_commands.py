@@ -42,6 +42,7 @@ def test_analyze_photo_prints_the_analysis(tmp_path: Path) -> None:
         "probabilities",
         "model_version",
         "elapsed_ms",
+        "confidence",  # added with the calibrated model: the label's calibrated probability
     }
     assert result["faces_found"] >= 1
     assert len(result["face_box"]) == 4
@@ -52,6 +53,8 @@ def test_analyze_photo_prints_the_analysis(tmp_path: Path) -> None:
     assert 0.0 <= result["negativity"] <= 1.0
     assert result["model_version"]
     assert result["elapsed_ms"] > 0
+    assert 0.0 <= result["confidence"] <= 1.0
+    assert result["confidence"] == pytest.approx(max(result["probabilities"].values()), abs=1e-6)
 
 
 def test_analyze_photo_without_a_face(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ the factors page in words with the days behind them, only from enough days; bad 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from emotions.factor_models import FactorTag
-from emotions.models import SelfReport
+from emotions.models import PhotoAssessment, SelfReport
 from emotions.selectors.factors import factors_rank
 from emotions.services import self_report_create
 from tests.factories import UserFactory
@@ -124,3 +124,31 @@ def test_factors_are_in_the_export_and_go_with_the_account(user: User) -> None:
     assert sections["email_notifications"][0]["digest_weekday"] == 6
     user.delete()
     assert not FactorTag.objects.exists() and not EmailNotifications.objects.exists()
+
+
+def test_the_photo_side_counts_only_counted_readings(user: User) -> None:
+    _days_with(user, tagged_mood=3, other_mood=3)
+    now = timezone.now()
+    for offset in range(12):
+        tagged = offset % 2 == 0
+        at = now - timedelta(days=offset)
+        _reading(user, at, valence="negative" if tagged else "positive", confidence=0.9)
+        if not tagged:
+            # Negative but unsure: kept and listed, counted in no share (emotions/confidence.py).
+            _reading(user, at, valence="negative", confidence=0.2)
+    [deadline] = [e for e in factors_rank(user=user).effects if e.tag == "deadline"]
+    assert (deadline.negative_with, deadline.negative_without) == (1.0, 0.0)
+
+
+def _reading(user: User, at: datetime, *, valence: str, confidence: float) -> PhotoAssessment:
+    label = "sad" if valence == "negative" else "happy"
+    return PhotoAssessment.objects.create(
+        user=user,
+        captured_at=at,
+        status=PhotoAssessment.Status.DONE,
+        label=label,
+        valence=valence,
+        negativity=0.8 if valence == "negative" else 0.1,
+        probabilities={label: confidence},
+        confidence=confidence,
+    )

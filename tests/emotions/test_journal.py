@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, User
 from accounts.services.export import _export_sections
 from emotions import selectors
-from emotions.models import CBI_ITEM_KEYS, PhotoAssessment, QuestionnaireResponse, SelfReport
+from emotions.models import CBI_ITEM_KEYS, BurnoutFlag, PhotoAssessment, QuestionnaireResponse, SelfReport
 from emotions.services import assessment_create, photo_validate, questionnaire_cbi_create, self_report_create
 from tests.emotions import images
 from tests.factories import UserFactory
@@ -262,3 +262,41 @@ def test_the_hardest_time_of_day_by_photos(user: User) -> None:
         40,
         20,
     )
+
+
+def test_deleting_an_entry_evaluates_the_flags_after_the_commit_as_a_new_one_does(
+    client_logged_in: Client, user: User, django_capture_on_commit_callbacks: Callable
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = questionnaire_cbi_create(user=user, answers=dict.fromkeys(CBI_ITEM_KEYS, "always"))
+    assert BurnoutFlag.objects.filter(user=user, rule="cbi", cleared_at=None).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_logged_in.post(reverse("emotions:journal_entry_delete", args=["questionnaire", answer.pk]))
+
+    # The rule no longer sees the deleted answer, so the evaluation queued by the deletion closed its episode.
+    assert not QuestionnaireResponse.objects.filter(pk=answer.pk).exists()
+    assert not BurnoutFlag.objects.filter(user=user, cleared_at=None).exists()
+
+
+def test_a_reading_shows_how_sure_it_is_and_an_unsure_one_is_left_out_of_the_rhythms(
+    client_logged_in: Client, user: User
+) -> None:
+    with time_machine.travel(datetime(2026, 6, 30, 23, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        for offset in range(1, 21):
+            day = timezone.now() - timedelta(days=offset)
+            reading(user, day.replace(hour=9), 0.2)
+            reading(user, day.replace(hour=19), 0.6)
+            # Very negative but unsure: listed in the journal, counted in no share (emotions/confidence.py).
+            unsure = reading(user, day.replace(hour=14), 0.95)
+            PhotoAssessment.objects.filter(pk=unsure.pk).update(confidence=0.3)
+        PhotoAssessment.objects.filter(user=user, confidence=None).update(confidence=0.9)
+        patterns = selectors.patterns_compute(user=user)
+        html = client_logged_in.get(JOURNAL, {"kind": "assessment"}).content.decode()
+        html_ru = client_logged_in.get(JOURNAL, {"kind": "assessment"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    [pattern] = patterns.daypart
+    assert (pattern.group, pattern.value_percent, pattern.overall_percent) == ("evening", 60, 40)
+    assert "How sure: unsure (30%)</span> · not counted" in html
+    assert "How sure: sure (90%)" in html
+    assert "Уверенность: низкая (30%)" in html_ru and "не учитывается" in html_ru

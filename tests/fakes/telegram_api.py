@@ -34,6 +34,7 @@ SUPPORTED = {
     "answerCallbackQuery",
     "editMessageText",
     "editMessageReplyMarkup",
+    "deleteMessage",
     "setWebhook",
     "deleteWebhook",
     "getUpdates",
@@ -50,6 +51,7 @@ class Call:
 class _Failure:
     status: int
     description: str
+    retry_after: int | None = None
 
 
 @dataclass
@@ -126,9 +128,17 @@ class FakeTelegramAPI:
             self.files[file_path] = content
         return file_id
 
-    def fail_next(self, method: str, status: int = 500, description: str = "Internal Server Error") -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int = 500,
+        description: str = "Internal Server Error",
+        *,
+        retry_after: int | None = None,
+    ) -> None:
+        """The next call of `method` fails so; `retry_after` (with 429) is flood control's `parameters.retry_after`."""
         with self._lock:
-            self._failures.setdefault(method, []).append(_Failure(status, description))
+            self._failures.setdefault(method, []).append(_Failure(status, description, retry_after))
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -169,7 +179,9 @@ class FakeTelegramAPI:
             failures = self._failures.get(method)
             failure = failures.pop(0) if failures else None
         if failure is not None:
-            body = {"ok": False, "error_code": failure.status, "description": failure.description}
+            body: dict[str, Any] = {"ok": False, "error_code": failure.status, "description": failure.description}
+            if failure.retry_after is not None:
+                body["parameters"] = {"retry_after": failure.retry_after}
             self._json(request, failure.status, body)
             return
         if method not in SUPPORTED:

@@ -28,6 +28,28 @@ def test_evaluate_crops_reports_every_field(class_folder: Path, capsys: pytest.C
     assert set(result["recall"]) == {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"}
     assert result["recall"]["disgust"] is None  # no disgust images: no recall, not zero
     assert result["model_version"].startswith("emotion-resnet-")
+    # Calibration error of what the predictor returns (temperature applied) and of the same views without it.
+    assert 0 <= result["ece"] <= 1 and 0 <= result["ece_uncalibrated"] <= 1
+    assert result["temperature"] > 0 and result["temperature"] != 1.0
+
+
+def test_evaluate_saves_the_predictions_the_report_draws(
+    class_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from emotions.ml.evaluate import Predictions, evaluation_of
+
+    saved = tmp_path / "predictions.npz"
+    result = run_json("evaluate_emotion_model", str(class_folder), "--save-predictions", str(saved), capsys=capsys)
+    again = evaluation_of(Predictions.load(saved)).as_dict()
+    for key in ("accuracy", "ece", "ece_uncalibrated", "recall", "confusion", "model_version", "temperature"):
+        assert again[key] == result[key], key
+
+
+def test_evaluate_refuses_an_unwritable_predictions_path(class_folder: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "p.npz"
+    with pytest.raises(CommandError, match="missing-folder") as error:
+        call_command("evaluate_emotion_model", str(class_folder), "--limit", "2", "--save-predictions", str(target))
+    assert error.value.returncode == 2
 
 
 def test_evaluate_with_detection_counts_faceless_48px_crops_as_wrong(
@@ -37,6 +59,8 @@ def test_evaluate_with_detection_counts_faceless_48px_crops_as_wrong(
     assert result["n"] == 5
     # A 48 px crop is below the detector's minimum face size: no face, so wrong.
     assert result["no_face"] == 5 and result["accuracy"] == 0.0
+    # No face found, so nothing to measure calibration on.
+    assert result["ece"] is None and result["ece_uncalibrated"] is None
 
 
 def test_evaluate_reads_tiff_and_palette_images(class_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:

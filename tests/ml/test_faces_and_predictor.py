@@ -12,14 +12,7 @@ from emotions.ml.faces import FaceBox, crop_face, detect_faces
 from emotions.ml.labels import CLASSES, class_index, negativity, valence_of
 from emotions.ml.predictor import get_predictor
 
-from .conftest import WEIGHTS, face_files
-
-
-def padded_face(path, scale: int = 4, pad: int = 48) -> np.ndarray:
-    grey = Image.open(path).convert("L").resize((48 * scale, 48 * scale), Image.Resampling.BICUBIC)
-    canvas = Image.new("L", (48 * scale + 2 * pad, 48 * scale + 2 * pad), 128)
-    canvas.paste(grey, (pad, pad))
-    return np.asarray(canvas)
+from .conftest import WEIGHTS, face_files, padded_face
 
 
 def test_labels_valence_and_aliases() -> None:
@@ -83,6 +76,7 @@ def test_analyze_file_decodes_a_large_jpeg_at_reduced_scale() -> None:
         "probabilities",
         "model_version",
         "elapsed_ms",
+        "confidence",  # the calibrated top-class probability, added with the temperature
     }
 
 

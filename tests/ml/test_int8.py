@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from PIL import Image
 
 from emotions.ml import quantize
 from emotions.ml.model import (
@@ -20,14 +19,9 @@ from emotions.ml.model import (
 )
 from emotions.ml.predictor import FACES_PER_CALL, Predictor
 
-from .conftest import WEIGHTS, face_files
-from .test_training import fake_fer
+from .conftest import WEIGHTS, fake_fer, shipped_faces
 
 INT8 = quantize.int8_path_for(WEIGHTS)
-
-
-def shipped_faces() -> np.ndarray:
-    return np.stack([np.asarray(Image.open(path).convert("L").resize((48, 48))) for path in face_files()])
 
 
 def test_the_shipped_int8_file_belongs_to_the_shipped_weights() -> None:

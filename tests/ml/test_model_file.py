@@ -81,3 +81,17 @@ def test_multiply_accumulates_of_the_default_network_match_its_documented_cost()
     block = 2 * (24 * 24 * 8 * 9 * 8) + 24 * 24 * 8 * 8  # two 3×3 convolutions at stride 2, the 1×1 shortcut
     head = 8 * 7
     assert multiply_accumulates(tiny) == stem + block + head
+
+
+def test_the_worker_path_imports_neither_matplotlib_nor_django() -> None:
+    # matplotlib is a report-time (requirements-dev) dependency; emotions.ml is a plain library.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, emotions.ml.predictor, emotions.ml.evaluate, emotions.ml.calibrate;"
+        "print(sorted(m for m in ('matplotlib', 'django') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
+    assert out.strip() == "[]"

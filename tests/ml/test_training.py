@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from emotions.ml import train
 from emotions.ml.data import load_train, training_relpaths
 from emotions.ml.model import load_weights
 
-from .conftest import face_files
-
-
-def fake_fer(root: Path) -> Path:
-    """train/public_test/private_test folders, a quality.tsv with one leaked and one blank train image."""
-    rows = ["split\tclass\trelpath\tbytes\tformat\tmode\tw\th\tstd\tmd5px\tdhash"]
-    for split in ("train", "public_test", "private_test"):
-        for i, path in enumerate(face_files()):
-            label = path.name.split("_", 1)[0]
-            relpath = f"{split}/{label}/{split}_{i}.jpg"
-            (root / relpath).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, root / relpath)
-            pixels = np.asarray(Image.open(path).convert("L"))
-            md5 = hashlib.md5(pixels.tobytes()).hexdigest() if (split != "train" or i == 0) else f"unique{i}"
-            std = 0.0 if (split == "train" and i == 1) else float(pixels.std())
-            rows.append(f"{split}\t{label}\t{relpath}\t0\tJPEG\tL\t48\t48\t{std}\t{md5}\t0")
-    (root / "quality.tsv").write_text("\n".join(rows) + "\n")
-    return root
+from .conftest import face_files, fake_fer
 
 
 def test_leaked_and_blank_images_are_dropped(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 The pilot's figures over the people with an active research consent: photo negativity against their own
 mood (pooled and the median of per-person correlations), valence-vs-mood agreement, photos per person,
-weekly retention of active people and the share of photos without a face. Definitions: docs/pilot-report.md.
+weekly retention of active people, the share of photos without a face, and the model's agreement with people's
+own "Was this right?" answers (overall, per class, a confusion table). Definitions: docs/pilot-report.md.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from emotions.ml.labels import CLASSES
 from emotions.selectors import pilot_report_build
 
 FORMATS = ("md", "csv", "json")
@@ -51,6 +53,12 @@ def _flat(report: dict[str, Any]) -> list[tuple[str, Any]]:
     rows += [(f"agreement_{key}", value) for key, value in report["agreement"].items()]
     rows += [(f"assessments_per_user_{key}", value) for key, value in report["assessments_per_user"].items()]
     rows += [(f"no_face_{key}", value) for key, value in report["no_face"].items()]
+    feedback = report["feedback"]
+    rows += [(f"feedback_{key}", value) for key, value in feedback["overall"].items()]
+    for name, figures in feedback["per_class"].items():
+        rows += [(f"feedback_class_{name}_{key}", value) for key, value in figures.items()]
+    for given, row in feedback["confusion"].items():
+        rows += [(f"feedback_confusion_{given}_read_{read}", count) for read, count in row.items()]
     for week in report["retention"]:
         start = week["week"].isoformat()
         rows += [
@@ -72,6 +80,36 @@ def render_csv(report: dict[str, Any]) -> str:
     for key, value in _flat(report):
         writer.writerow([key, "" if value is None else (value.isoformat() if isinstance(value, date) else value)])
     return out.getvalue()
+
+
+def _feedback_md(feedback: dict[str, Any]) -> list[str]:
+    overall = feedback["overall"]
+    lines = [
+        '## Agreement with people\'s own feedback ("Was this right?")',
+        "",
+        f"Readings checked: {overall['checked']}. Called right: {overall['agreed']} "
+        f"(agreement {_num(overall['agreement'])}).",
+        "",
+        "| class | read as it | agreed | agreement | labelled as it by people | recall |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {row['read']} | {row['agreed']} | {_num(row['agreement'])} | {row['labelled']} "
+        f"| {_num(row['recall'])} |"
+        for name, row in feedback["per_class"].items()
+    ]
+    lines += [
+        "",
+        "Confusion (rows: the person's label; columns: the model's reading):",
+        "",
+        "| person \\ model | " + " | ".join(CLASSES) + " |",
+        "|---|" + "---|" * len(CLASSES),
+    ]
+    lines += [
+        f"| {given} | " + " | ".join(str(row[read]) for read in CLASSES) + " |"
+        for given, row in feedback["confusion"].items()
+    ]
+    return [*lines, ""]
 
 
 def render_md(report: dict[str, Any]) -> str:
@@ -119,6 +157,12 @@ def render_md(report: dict[str, Any]) -> str:
         "",
         f"{no_face['no_face']} of {no_face['finished']} analysed photos: share {_num(no_face['share'])}.",
         "",
+        "## Unsure readings (not counted in the pairs above)",
+        "",
+        f"{report['unsure']['unsure']} of {report['unsure']['done']} readings with a face: "
+        f"share {_num(report['unsure']['share'])}.",
+        "",
+        *_feedback_md(report["feedback"]),
     ]
     return "\n".join(lines)
 

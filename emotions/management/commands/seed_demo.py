@@ -21,9 +21,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import CareLink, ConsentKind, PsychologistProfile
+from accounts.models import CareLink, ConsentKind, PsychologistProfile, SharingCategory
 from accounts.selectors import consent_current_document, consent_is_active, psychologist_profile_get
 from accounts.services import care_link_create, consent_grant
+from emotions.confidence import confidence_of
 from emotions.ml.labels import CLASSES, NEGATIVE_CLASSES, negativity, valence_of
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, PhotoAssessment, QuestionnaireResponse, SelfReport
 from emotions.selectors import user_tzinfo_get
@@ -131,6 +132,7 @@ class Command(BaseCommand):
                         label=top,
                         valence=valence_of(top),
                         negativity=min(1.0, negativity(ordered)),
+                        confidence=confidence_of(probabilities),
                         face_box=[120, 90, 200, 200],
                         faces_found=1,
                         model_version=DEMO_MODEL_VERSION,
@@ -211,5 +213,5 @@ class Command(BaseCommand):
             verified_at=timezone.now(),
         )
         if not CareLink.objects.filter(patient=patient, psychologist=doctor, status=CareLink.Status.ACTIVE).exists():
-            care_link_create(patient=patient, code=profile.code)
+            care_link_create(patient=patient, code=profile.code, categories=SharingCategory.values)
         return doctor

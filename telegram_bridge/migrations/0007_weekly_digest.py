@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('telegram_bridge', '0005_durable_updates'),
+        ('telegram_bridge', '0006_keep_photos'),
     ]
 
     operations = [

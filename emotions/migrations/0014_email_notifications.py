@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('emotions', '0009_durable_analysis'),
+        ('emotions', '0013_worker_heartbeat_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

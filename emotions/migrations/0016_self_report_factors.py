@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('emotions', '0011_email_notification_schedule'),
+        ('emotions', '0015_email_notification_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

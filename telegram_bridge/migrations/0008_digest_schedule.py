@@ -23,7 +23,7 @@ def delete_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("telegram_bridge", "0006_weekly_digest"),
+        ("telegram_bridge", "0007_weekly_digest"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
