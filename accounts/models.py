@@ -350,6 +350,7 @@ class AuditEvent(models.Model):
         LOCKOUT_CLEARED = "lockout_cleared", _("Log-in pause lifted")
         OTP_RECOVERY_CODES_CREATED = "otp_recovery_codes_created", _("Two-factor recovery codes created")
         OTP_RECOVERY_CODE_USED = "otp_recovery_code_used", _("Two-factor recovery code used")
+        ENTRY_DELETED = "entry_deleted", _("One entry deleted by you")
 
     # The clinician reads a person sees on their privacy page.
     CLINICIAN_READS = (Action.PORTAL_LIST_VIEW, Action.PORTAL_DETAIL_VIEW, Action.API_READ)

@@ -104,6 +104,9 @@ def api_schema() -> dict[str, Any]:
             "CareLinkStatusEnum": "accounts.models.CareLink.Status",
             "ExportStatusEnum": "accounts.models.DataExport.Status",
             "AlertChannelEnum": "accounts.channels.alert_channel_choices",
+            # Two fields named `kind`: the consent's keeps the enum name it always had, the journal's gets its own.
+            "KindEnum": "accounts.models.ConsentKind",
+            "JournalKindEnum": "emotions.selectors.journal.JOURNAL_KIND_CHOICES",
         },
     }
 

@@ -216,6 +216,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One date format per language, the same for the long and the short names: burnout_site/formats/__init__.py.
+FORMAT_MODULE_PATH = ["burnout_site.formats"]
 
 # --- static and media -----------------------------------------------------------
 

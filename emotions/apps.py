@@ -16,6 +16,11 @@ class EmotionsConfig(AppConfig):
         from accounts.personal_data import PersonalDataSection, TaskSubject
         from emotions import services
         from emotions.models import PhotoAssessment
+        from emotions.services.email_notifications import (
+            email_notifications_erase_for_user,
+            email_notifications_export_rows,
+        )
+        from emotions.services.factors import factor_tag_erase_for_user, factor_tag_export_rows
 
         channel_register(
             RegisteredChannel(
@@ -48,6 +53,16 @@ class EmotionsConfig(AppConfig):
                         name="burnout_flags",
                         rows=services.burnout_flag_export_rows,
                         erase=services.burnout_flag_erase_for_user,
+                    ),
+                    PersonalDataSection(
+                        name="factor_tags",
+                        rows=factor_tag_export_rows,
+                        erase=factor_tag_erase_for_user,
+                    ),
+                    PersonalDataSection(
+                        name="email_notifications",
+                        rows=email_notifications_export_rows,
+                        erase=email_notifications_erase_for_user,
                     ),
                 ),
                 # "Stops at once" must not wait for the worker to notice.

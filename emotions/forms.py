@@ -63,6 +63,27 @@ class SelfReportForm(forms.Form):
     )
     # The photo this rating answers, when the form sits on a photo's page.
     assessment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Optional factors (emotions/services/factors.py checks them and says what is wrong).
+    sleep_hours = forms.CharField(
+        label=_("Sleep last night, hours"),
+        required=False,
+        max_length=5,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4}),
+    )
+    workload = forms.ChoiceField(
+        label=_("Workload today"),
+        required=False,
+        choices=[("", "—"), *[(str(n), str(n)) for n in range(1, 6)]],
+    )
+    tags = forms.CharField(
+        label=_("Tags, separated by commas"),
+        required=False,
+        max_length=900,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. deadline, gym")}),
+    )
+
+    def tag_names(self) -> list[str]:
+        return [name for name in (self.cleaned_data.get("tags") or "").split(",") if name.strip()]
 
 
 class CbiForm(forms.Form):

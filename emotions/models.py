@@ -341,6 +341,19 @@ class SelfReport(models.Model):
     # Unique per source, so a second tap on the same buttons, in sequence or at once, stores nothing.
     source_key = models.CharField(_("source key"), max_length=64, blank=True, default="")
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Optional factors beside the rating (emotions/selectors/factors.py ranks them against mood and photos).
+    sleep_hours = models.DecimalField(
+        _("sleep (hours)"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(24)],
+    )
+    workload = models.PositiveSmallIntegerField(
+        _("workload (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    tags = models.ManyToManyField("emotions.FactorTag", blank=True, related_name="self_reports", verbose_name=_("tags"))
 
     class Meta:
         verbose_name = _("mood self-report")
@@ -457,3 +470,8 @@ class BurnoutFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.cleared_at is None
+
+
+# Kept in their own modules (this one is at its size limit); imported here so that Django registers them.
+from emotions.factor_models import FactorTag  # noqa: E402, F401
+from emotions.notification_models import EmailNotifications  # noqa: E402, F401

@@ -40,6 +40,14 @@ def evaluate_burnout_flags() -> int:
     return services.burnout_flag_evaluate_all()
 
 
+def send_email_notifications() -> int:
+    """Every few minutes (schedule in migrations/0015): due daily reminders and weekly digests by e-mail."""
+    # Imported here: the digest sweep pulls in the chart module, which only the worker needs.
+    from emotions.services.email_notifications import email_digests_send, email_reminders_send
+
+    return email_reminders_send() + email_digests_send()
+
+
 def evaluate_person_burnout_flags(user_id: int) -> int | None:
     """Right after a new reading, mood rating or answer: the person's flags; None if they are gone."""
     user = User.objects.filter(pk=user_id).first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from emotions import views
+from emotions import email_views, factor_views, journal_views, views
 
 app_name = "emotions"
 
@@ -16,6 +16,12 @@ urlpatterns = [
     path("photos/<int:pk>/feedback/", views.assessment_feedback, name="assessment_feedback"),
     path("mood/", views.self_report_new, name="self_report_new"),
     path("questionnaires/cbi/", views.questionnaire_cbi, name="questionnaire_cbi"),
+    path("journal/", journal_views.journal, name="journal"),
+    path("factors/", factor_views.factors, name="factors"),
+    path("factors/tags/<int:pk>/delete/", factor_views.factor_tag_delete_view, name="factor_tag_delete"),
+    path("settings/email/", email_views.email_settings, name="email_settings"),
+    path("email/unsubscribe/<str:token>/", email_views.email_unsubscribe_view, name="email_unsubscribe"),
+    path("journal/<str:kind>/<int:pk>/delete/", journal_views.journal_entry_delete_view, name="journal_entry_delete"),
     path("questionnaires/cbi/<int:pk>/", views.questionnaire_cbi_result, name="questionnaire_cbi_result"),
 ]
 

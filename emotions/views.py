@@ -32,6 +32,7 @@ from accounts.services import (
     care_link_end,
 )
 from accounts.views.common import refusal_page
+from burnout_site.errors import Refusal
 from burnout_site.rate_limits import RateLimited, photo_upload_take
 from burnout_site.storage import StorageUnavailable
 from emotions import selectors
@@ -42,7 +43,6 @@ from emotions.models import EMOTION_NAMES, UNSURE_NOT_COUNTED, AssessmentFeedbac
 from emotions.services import (
     FeedbackRejected,
     QuestionnaireRejected,
-    SelfReportRejected,
     assessment_create,
     assessment_feedback_set,
     assessment_feedback_withdraw,
@@ -197,8 +197,11 @@ def self_report_new(request: HttpRequest) -> HttpResponse:
             note=form.cleaned_data["note"],
             assessment=form.cleaned_data["assessment"],
             source=SelfReport.Source.WEB,
+            sleep_hours=form.cleaned_data["sleep_hours"],
+            workload=form.cleaned_data["workload"],
+            tags=form.tag_names(),
         )
-    except SelfReportRejected as rejected:
+    except Refusal as rejected:  # SelfReportRejected, or a factor refused (emotions/services/factors.py)
         messages.error(request, rejected.message)
     else:
         messages.success(request, _("Thank you. Your mood has been saved."))

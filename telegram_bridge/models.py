@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,13 @@ class TelegramAccount(models.Model):
     remind_at = models.TimeField(_("daily reminder at"), null=True, blank=True)
     # The local date of the last reminder: claimed with a conditional UPDATE, so two workers send one.
     remind_last_on = models.DateField(_("last reminder on"), null=True, blank=True)
+    # /digest Sun 19:00: a weekly summary with a chart on this weekday (0 = Monday) at this local time; null is off.
+    digest_weekday = models.PositiveSmallIntegerField(
+        _("weekly digest day"), null=True, blank=True, validators=[MaxValueValidator(6)]
+    )
+    digest_at = models.TimeField(_("weekly digest at"), null=True, blank=True)
+    # The local date of the last digest, claimed like remind_last_on.
+    digest_last_on = models.DateField(_("last digest on"), null=True, blank=True)
     # /keepphotos on: the photos the person sends stay in the chat. By default the bot deletes each photo
     # message after its analysis, as the website deletes the stored photo (docs/privacy.md).
     keep_photos = models.BooleanField(_("keep photos in the chat"), default=False)

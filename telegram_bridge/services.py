@@ -23,6 +23,7 @@ from accounts.services import consent_require, user_erase_confirmed
 from burnout_site.errors import Refusal
 from burnout_site.queue import task_enqueue
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
+from emotions.selectors import journal_checked_in_on
 from emotions.services import questionnaire_cbi_create
 from telegram_bridge.models import CBI_PROGRESS_TTL, CbiProgress, ProcessedUpdate, TelegramAccount, TelegramLinkToken
 from telegram_bridge.update_shape import is_telegram_id
@@ -209,7 +210,8 @@ def telegram_reminder_set(*, account: TelegramAccount, at: time | None, now: dat
 
 
 def telegram_reminder_claim_due(*, now: datetime | None = None) -> list[TelegramAccount]:
-    """Accounts whose reminder is due and that this caller claimed: each is returned to one caller per day."""
+    """Accounts whose reminder is due and that this caller claimed: each is returned to one caller per day, and
+    not on a day the person has already checked in."""
     claimed = []
     for account in TelegramAccount.objects.filter(remind_at__isnull=False).select_related("user"):
         local = _local_now(account.user, now)
@@ -225,7 +227,9 @@ def telegram_reminder_claim_due(*, now: datetime | None = None) -> list[Telegram
             .filter(Q(remind_last_on__isnull=True) | Q(remind_last_on__lt=today))
             .update(remind_last_on=today)
         )
-        if won:
+        # Claimed either way (so the day is not looked at again every few minutes), but someone who already sent
+        # a photo or rated their mood today has checked in: the reminder would only nag.
+        if won and not journal_checked_in_on(user=account.user, day=today):
             claimed.append(account)
     return claimed
 
@@ -358,6 +362,8 @@ def telegram_export_rows(*, user: User) -> list[dict[str, object]]:
             "language": account.language,
             "linked_at": account.linked_at,
             "remind_at": account.remind_at.isoformat() if account.remind_at else None,
+            "digest_weekday": account.digest_weekday,
+            "digest_at": account.digest_at.isoformat() if account.digest_at else None,
             "keep_photos": account.keep_photos,
             "unfinished_questionnaire": (
                 {"started_at": account.cbi_progress.started_at, "answers": account.cbi_progress.answers}

@@ -47,6 +47,11 @@ def send_reminders() -> int:
     return handlers.reminders_send()
 
 
+def send_digests() -> int:
+    """Every few minutes (schedule in migrations/0008): the weekly digests that are due; returns how many."""
+    return handlers.digests_send()
+
+
 def purge_expired_questionnaires() -> int:
     """Hourly (schedule in migrations/0004): unfinished questionnaires past their time; returns how many went."""
     return cbi_progress_purge_expired()

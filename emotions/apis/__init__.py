@@ -11,6 +11,7 @@ from .assessments import AssessmentDetailApi, AssessmentListApi, PhotoUploadApi
 from .dynamics import DynamicsApi
 from .feedback import AssessmentFeedbackApi
 from .flags import FlagListApi
+from .journal import JournalApi, SelfReportDetailApi
 from .patients import PatientDynamicsApi, PatientListApi
 from .self_reports import CbiApi, SelfReportApi
 
@@ -21,8 +22,10 @@ __all__ = [
     "CbiApi",
     "DynamicsApi",
     "FlagListApi",
+    "JournalApi",
     "PatientDynamicsApi",
     "PatientListApi",
     "PhotoUploadApi",
     "SelfReportApi",
+    "SelfReportDetailApi",
 ]

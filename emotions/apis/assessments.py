@@ -32,6 +32,7 @@ from emotions.ml.labels import CLASSES
 from emotions.models import PhotoAssessment
 from emotions.services import (
     assessment_create,
+    assessment_delete,
     photo_validate,
 )
 
@@ -216,3 +217,17 @@ class AssessmentDetailApi(ApiView):
         if assessment is None:
             raise Refusal("not_found", _("No such assessment."))
         return Response(AssessmentOutputSerializer(assessment, context={"request": request}).data)
+
+    @extend_schema(
+        tags=[PHOTOS_TAG],
+        request=None,
+        responses=responses(
+            {204: None}, described={404: "`not_found`: no such assessment among yours (anyone else's id too)."}
+        ),
+        summary="Delete one of your assessments (and its photo, if still stored)",
+        operation_id="assessments_destroy",
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        # Audited, its photo file deleted after the commit, gone from the dynamics and the export: the service.
+        assessment_delete(user=request.user, assessment_id=pk, channel=PhotoAssessment.Source.API)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +16,8 @@ from burnout_site.api.schema import responses
 from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
 from emotions import selectors
+from emotions.factor_models import MAX_TAGS_PER_PERSON as FACTOR_TAGS_MAX
+from emotions.factor_models import TAG_NAME_MAX_LENGTH as FACTOR_TAG_MAX
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, SelfReport
 from emotions.services import (
     questionnaire_cbi_create,
@@ -35,6 +37,13 @@ class SelfReportOutputSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
     assessment = serializers.IntegerField(source="assessment_id", allow_null=True)
     source = serializers.ChoiceField(choices=SelfReport.Source.choices)
+    sleep_hours = serializers.FloatField(allow_null=True, help_text="Hours slept, when given.")
+    workload = serializers.IntegerField(allow_null=True, help_text="1 (light) to 5 (overwhelming), when given.")
+    tags = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), help_text="Your own tags."))
+    def get_tags(self, report: SelfReport) -> list[str]:
+        return [tag.name for tag in report.tags.all()]
 
 
 class SelfReportApi(ApiView):
@@ -45,6 +54,18 @@ class SelfReportApi(ApiView):
         note = serializers.CharField(required=False, allow_blank=True, max_length=SelfReport.NOTE_MAX_LENGTH)
         assessment = serializers.IntegerField(
             required=False, allow_null=True, min_value=1, help_text="The id of one of your photos this rating answers."
+        )
+        sleep_hours = serializers.FloatField(
+            required=False, allow_null=True, min_value=0, max_value=24, help_text="Hours slept last night."
+        )
+        workload = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1, max_value=5, help_text="1 (light) to 5 (overwhelming)."
+        )
+        tags = serializers.ListField(
+            child=serializers.CharField(max_length=FACTOR_TAG_MAX),
+            required=False,
+            max_length=FACTOR_TAGS_MAX,
+            help_text="Names of your own tags; a new name becomes a new tag (at most 20 in all).",
         )
 
     @extend_schema(
@@ -85,6 +106,9 @@ class SelfReportApi(ApiView):
             note=data.get("note", ""),
             assessment=data.get("assessment"),
             source=SelfReport.Source.API,
+            sleep_hours=data.get("sleep_hours"),
+            workload=data.get("workload"),
+            tags=data.get("tags", ()),
         )
         return Response(SelfReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)
 

@@ -48,6 +48,12 @@ from emotions.services.feedback import (
     assessment_feedback_set,
     assessment_feedback_withdraw,
 )
+from emotions.services.journal import (
+    assessment_delete,
+    journal_entry_delete,
+    questionnaire_delete,
+    self_report_delete,
+)
 from emotions.services.notifications import (
     assessment_list_awaiting_notification,
     assessment_notification_claim,
@@ -88,6 +94,7 @@ __all__ = [
     "assessment_analyze",
     "assessment_by_source_key",
     "assessment_create",
+    "assessment_delete",
     "assessment_erase_for_user",
     "assessment_export_files",
     "assessment_export_rows",
@@ -109,13 +116,16 @@ __all__ = [
     "burnout_flag_evaluate",
     "burnout_flag_evaluate_all",
     "burnout_flag_export_rows",
+    "journal_entry_delete",
     "photo_purge_expired",
     "photo_validate",
     "questionnaire_cbi_create",
     "questionnaire_cbi_score",
+    "questionnaire_delete",
     "questionnaire_erase_for_user",
     "questionnaire_export_rows",
     "self_report_create",
+    "self_report_delete",
     "self_report_erase_for_user",
     "self_report_export_rows",
 ]

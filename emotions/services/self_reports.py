@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from burnout_site.errors import Refusal
 from emotions.models import SELF_REPORT_ALREADY_SAVED, SELF_REPORT_ASSESSMENT_NOT_FOUND, PhotoAssessment, SelfReport
 from emotions.services.burnout import burnout_flag_evaluate_soon
+from emotions.services.factors import factor_sleep_clean, factor_tags_get_or_create, factor_workload_clean
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,6 +36,9 @@ def self_report_create(
     source_key: str = "",
     at: datetime | None = None,
     is_demo: bool = False,
+    sleep_hours: object = None,
+    workload: object = None,
+    tags: Iterable[str] = (),
 ) -> SelfReport:
     """Store how the person feels (1-5), optionally as the answer to one of their own photos.
 
@@ -50,9 +55,14 @@ def self_report_create(
         assessment_row = PhotoAssessment.objects.filter(user=user, pk=assessment_id).first()
         if assessment_row is None:
             raise SelfReportRejected("assessment_not_found", str(SELF_REPORT_ASSESSMENT_NOT_FOUND))
+    # Factors first: a bad one refuses the whole rating before anything is stored (emotions/services/factors.py).
+    sleep, load = factor_sleep_clean(sleep_hours), factor_workload_clean(workload)
+    tag_rows = factor_tags_get_or_create(user=user, names=tags) if tags else []
     report = SelfReport(
         user=user,
         mood=mood,
+        sleep_hours=sleep,
+        workload=load,
         note=(note or "").strip(),
         assessment=assessment_row,
         source=source,
@@ -73,6 +83,8 @@ def self_report_create(
     except IntegrityError:
         _self_report_refuse_if_answered(report)
         raise
+    if tag_rows:
+        report.tags.set(tag_rows)
     burnout_flag_evaluate_soon(user_id=user.pk)
     return report
 
@@ -92,8 +104,11 @@ def self_report_export_rows(*, user: User) -> list[dict[str, object]]:
             "note": row.note,
             "assessment_id": row.assessment_id,
             "source": row.source,
+            "sleep_hours": float(row.sleep_hours) if row.sleep_hours is not None else None,
+            "workload": row.workload,
+            "tags": ", ".join(tag.name for tag in row.tags.all()),
         }
-        for row in SelfReport.objects.filter(user=user).order_by("at", "id")
+        for row in SelfReport.objects.filter(user=user).prefetch_related("tags").order_by("at", "id")
     ]
 
 

@@ -8,6 +8,7 @@ from telegram.constants import ChatType
 from emotions.selectors import assessment_period_summary, baseline_comparisons
 from telegram_bridge.client import BotSession
 from telegram_bridge.handlers.chat import linked_or_reply, send
+from telegram_bridge.handlers.digest import chart_send
 from telegram_bridge.handlers.texts import (
     dashboard_link_text,
     help_text,
@@ -69,3 +70,5 @@ def on_stats(session: BotSession, message: Message, argument: str) -> None:
     lines += stats_baseline_lines(baseline, comparisons)
     lines.append(dashboard_link_text())
     send(session, message.chat_id, "\n".join(lines))
+    # The same four-week chart as the weekly digest (drawn here, in the worker that handles the update).
+    chart_send(session, chat_id=message.chat_id, user=account.user)

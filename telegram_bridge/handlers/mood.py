@@ -6,7 +6,8 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 
 from emotions.services import SelfReportRejected, self_report_create
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers.chat import callback_int, linked_or_reply, replace_buttons, send
+from telegram_bridge.handlers.chat import callback_int, linked_or_reply, query_chat_id, replace_buttons, send
+from telegram_bridge.handlers.factors import factors_ask
 from telegram_bridge.handlers.texts import mood_question_text, mood_saved_text
 from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import button_not_understood_text
@@ -42,7 +43,7 @@ def on_mood_button(session: BotSession, query: CallbackQuery, account: TelegramA
     # before they went, two at once, an old copy of the chat) stores nothing and is answered so.
     message_key = f"{query.message.chat.id}:{query.message.message_id}" if query.message is not None else ""
     try:
-        self_report_create(
+        report = self_report_create(
             user=account.user,
             mood=int(mood),
             assessment=assessment_id or None,
@@ -55,4 +56,7 @@ def on_mood_button(session: BotSession, query: CallbackQuery, account: TelegramA
         return exc.message
     # Only the mood row goes: a result's "Was this right?" row stays under it.
     replace_buttons(session, query, prefix=MOOD_CALLBACK_PREFIX, rows=[])
+    if not assessment_id:
+        # A rating from /mood (or a reminder): ask for the optional factors, one skippable question at a time.
+        factors_ask(session, chat_id=query_chat_id(query), report_id=report.pk)
     return mood_saved_text()

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import ConsentRequired
+from emotions.digest import weekly_digest_lines
 from emotions.guidance import (
     SHARE_LINK,
     baseline_comparison_text,
@@ -29,6 +30,7 @@ from emotions.models import (
     QuestionnaireResponse,
 )
 from emotions.selectors import Baseline, BaselineComparison, questionnaire_cbi_due, questionnaire_cbi_latest
+from emotions.selectors.weekly import WeeklySummary
 
 
 def reply_language(language_code: str | None) -> str:
@@ -40,19 +42,25 @@ def site_url(name: str) -> str:
 
 
 def help_text() -> str:
-    return _(
-        "Send me a selfie and I will estimate the emotion on your face; the website shows how it changes "
-        "over days and weeks.\n"
-        "/start - connect this chat to your account\n"
-        "/stats - your last 7 and 30 days\n"
-        "/mood - tell me how you feel (1-5)\n"
-        "/remind HH:MM - a daily check-in at this time; /remind off stops it\n"
-        "/cbi - a short burnout questionnaire (six questions)\n"
-        "/share - who sees your data; stop sharing\n"
-        "/keepphotos on|off - keep your photos in this chat (by default I delete them after the analysis)\n"
-        "/unlink - disconnect this chat from your account\n"
-        "/delete - delete your account and all your data\n"
-        "/help - this message"
+    return (
+        _(
+            "Send me a selfie and I will estimate the emotion on your face; the website shows how it changes "
+            "over days and weeks.\n"
+            "/start - connect this chat to your account\n"
+            "/stats - your last 7 and 30 days\n"
+            "/mood - tell me how you feel (1-5)\n"
+            "/remind HH:MM - a daily check-in at this time; /remind off stops it\n"
+            "/cbi - a short burnout questionnaire (six questions)\n"
+            "/share - who sees your data; stop sharing\n"
+            "/keepphotos on|off - keep your photos in this chat (by default I delete them after the analysis)\n"
+            "/unlink - disconnect this chat from your account\n"
+            "/delete - delete your account and all your data\n"
+            "/help - this message"
+        )
+        + "\n"
+        + _("/undo - delete your latest entry (asks first)")
+        + "\n"
+        + _("/digest Sun 19:00 - a weekly summary with a chart; /digest off stops it")
     )
 
 
@@ -398,6 +406,88 @@ def delete_cancelled_text() -> str:
 
 def account_deleted_text() -> str:
     return _("Your account and all your data have been deleted.")
+
+
+# --- /undo --------------------------------------------------------------------------------------------------
+
+
+def undo_confirm_text(*, words: str, when: str) -> str:
+    return _("Delete your latest entry? %(entry)s, %(when)s. It is removed from your charts and data export.") % {
+        "entry": words,
+        "when": when,
+    }
+
+
+def undo_nothing_text() -> str:
+    return _("You have no entries yet, so there is nothing to delete.")
+
+
+def undo_yes_label() -> str:
+    return _("Yes, delete it")
+
+
+def undo_keep_label() -> str:
+    return _("Keep it")
+
+
+def undo_kept_text() -> str:
+    return _("Kept. Nothing was deleted.")
+
+
+def undo_done_text(*, words: str) -> str:
+    return _("Deleted: %(entry)s.") % {"entry": words}
+
+
+# --- /digest and the weekly digest ----------------------------------------------------------------------------
+
+
+def digest_set_text(*, day: str, time: str, timezone_name: str) -> str:
+    return _("Weekly digest: %(day)s, %(time)s (%(tz)s time). /digest off stops it.") % {
+        "day": day,
+        "time": time,
+        "tz": timezone_name,
+    }
+
+
+def digest_off_text() -> str:
+    return _("Weekly digest is off.")
+
+
+def digest_usage_text(current: str | None) -> str:
+    usage = _("Send /digest Sun 19:00 to get a weekly summary with a chart on that day and time, or /digest off.")
+    return f"{usage} {current}" if current else usage
+
+
+def digest_text(summary: WeeklySummary) -> str:
+    """The week in words (emotions/digest.py, shared with the e-mail digest) and the dashboard link."""
+    return "\n".join([*weekly_digest_lines(summary), dashboard_link_text()])
+
+
+# --- factors after /mood ---------------------------------------------------------------------------------------
+
+
+def factor_workload_question_text() -> str:
+    return _("Anything behind it? Your workload today, from 1 (light) to 5 (overwhelming):")
+
+
+def factor_sleep_question_text() -> str:
+    return _("How many hours did you sleep last night?")
+
+
+def factor_tags_question_text() -> str:
+    return _("Any of your tags for today? Tap each that fits, then Done.")
+
+
+def factor_skip_label() -> str:
+    return _("Skip")
+
+
+def factor_done_label() -> str:
+    return _("Done")
+
+
+def factor_saved_text() -> str:
+    return _("Saved. Your factors page shows what goes with harder days.")
 
 
 # --- /share: who sees the person's data ------------------------------------------------------------------

@@ -8,10 +8,13 @@ client (httpx) talks to it exactly as it would to api.telegram.org.
         ...
         api.calls_to("sendMessage")                   # [{"chat_id": "42", "text": ...}, ...]
         api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+        api.calls_to("sendPhoto")[0]["photo"]         # bytes: an uploaded file arrives as its content
 """
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import itertools
 import json
 import threading
@@ -25,6 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 SUPPORTED = {
     "getMe",
     "sendMessage",
+    "sendPhoto",
     "sendChatAction",
     "getFile",
     "answerCallbackQuery",
@@ -204,6 +208,8 @@ class FakeTelegramAPI:
             params.update(json.loads(body))
         elif body and content_type.startswith("application/x-www-form-urlencoded"):
             params.update(parse_qsl(body.decode()))
+        elif body and content_type.startswith("multipart/form-data"):
+            params.update(_multipart(content_type, body))
         # python-telegram-bot sends nested values (reply_markup...) as JSON strings inside the form.
         for key in ("reply_markup", "allowed_updates"):
             if isinstance(params.get(key), str):
@@ -218,6 +224,17 @@ class FakeTelegramAPI:
                 "is_bot": True,
                 "first_name": "Burnout",
                 "username": self.bot_username,
+            }
+        if method == "sendPhoto":
+            # Telegram answers with the message holding the photo in a few sizes; one is enough here.
+            photo = params.get("photo")
+            size = len(photo) if isinstance(photo, bytes) else 0
+            return {
+                "message_id": next(self._message_ids),
+                "date": now,
+                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
+                "photo": [{"file_id": f"sent{size}", "file_unique_id": f"s{size}", "width": 1, "height": 1}],
+                **({"caption": params["caption"]} if "caption" in params else {}),
             }
         if method in ("sendMessage", "editMessageText"):
             chat_id = int(params.get("chat_id", 0))
@@ -252,3 +269,16 @@ class FakeTelegramAPI:
         request.send_header("Content-Length", str(len(body)))
         request.end_headers()
         request.wfile.write(body)
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """A multipart/form-data body (how a file is uploaded, e.g. sendPhoto): a file part as its bytes, the rest text."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        params[str(name)] = payload if part.get_filename() is not None else payload.decode()
+    return params
