@@ -183,7 +183,7 @@ def journal_entry_words(entry: JournalEntry) -> str:
     if entry.kind == KIND_ASSESSMENT:
         if row.status != PhotoAssessment.Status.DONE:
             return _("Photo: %(status)s") % {"status": row.get_status_display()}
-        return _("Photo: %(emotion)s, %(percent)s%% negative") % {
+        return _("Photo: %(emotion)s, negative tone %(percent)s%%") % {
             "emotion": row.label_display,
             "percent": row.negativity_percent,
         }

@@ -53,7 +53,7 @@ def test_the_journal_lists_every_kind_with_notes(patient_api: APIClient, entries
     mood = body["results"][1]
     assert (mood["mood"], mood["note"], mood["summary"], mood["label"]) == (3, "ok", "Mood: 3 of 5 (ok)", None)
     assert (mood["sleep_hours"], mood["workload"], mood["tags"]) == (None, None, [])
-    assert body["results"][2]["summary"] == "Photo: Sad, 80% negative"
+    assert body["results"][2]["summary"] == "Photo: Sad, negative tone 80%"
     assert body["results"][0]["score"] == 50.0
     assert body["next"] is None and body["previous"] is None
 

@@ -63,7 +63,7 @@ def test_the_journal_lists_every_kind_newest_first_with_notes(client_logged_in: 
     html = client_logged_in.get(JOURNAL).content.decode()
     assert entries_on(html) == ["questionnaire", "self_report", "assessment", "assessment"]
     assert "Long meeting, &lt;b&gt;tired&lt;/b&gt;" in html  # the note, escaped
-    assert "2 of 5" in html and "Burnout score 75 of 100" in html and "Happy, 25% negative" in html
+    assert "2 of 5" in html and "Burnout score 75 of 100" in html and "Happy, negative tone 25%" in html
     assert f'href="{JOURNAL}"' in client_logged_in.get(reverse("emotions:dashboard")).content.decode()
 
 
