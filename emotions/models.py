@@ -457,3 +457,26 @@ class BurnoutFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.cleared_at is None
+
+
+class CareSession(models.Model):
+    """A session date a psychologist recorded for one care link: the "since last session" brief starts there.
+
+    Kept on the link, not the patient: each psychologist has their own sessions, and ending or revoking the
+    link keeps the dates with it (they say nothing about the patient's data).
+    """
+
+    link = models.ForeignKey(
+        "accounts.CareLink", on_delete=models.CASCADE, related_name="sessions", verbose_name=_("care link")
+    )
+    on = models.DateField(_("session date"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ("-on", "-id")
+        constraints = [models.UniqueConstraint(fields=["link", "on"], name="emotions_session_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} link {self.link_id} {self.on:%Y-%m-%d}"

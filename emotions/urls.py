@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from emotions import views
+from emotions import clinician_views, views
 
 app_name = "emotions"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("photos/<int:pk>/feedback/", views.assessment_feedback, name="assessment_feedback"),
     path("mood/", views.self_report_new, name="self_report_new"),
     path("questionnaires/cbi/", views.questionnaire_cbi, name="questionnaire_cbi"),
+    path("report.pdf", clinician_views.own_report, name="own_report"),
     path("questionnaires/cbi/<int:pk>/", views.questionnaire_cbi_result, name="questionnaire_cbi_result"),
 ]
 
@@ -25,4 +26,6 @@ portal_urlpatterns = [
     path("patients/<int:patient_id>/", views.portal_patient_detail, name="patient_detail"),
     path("patients/<int:patient_id>/alias/", views.portal_patient_alias, name="patient_alias"),
     path("patients/<int:patient_id>/end/", views.portal_end_link, name="end_link"),
+    path("patients/<int:patient_id>/sessions/", clinician_views.portal_session_new, name="session_new"),
+    path("patients/<int:patient_id>/report.pdf", clinician_views.portal_patient_report, name="patient_report"),
 ]

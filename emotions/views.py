@@ -36,9 +36,10 @@ from burnout_site.rate_limits import RateLimited, photo_upload_take
 from burnout_site.storage import StorageUnavailable
 from emotions import selectors
 from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
-from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
+from emotions.forms import CareSessionForm, CbiForm, PhotoUploadForm, SelfReportForm
 from emotions.guidance import cbi_guidance
 from emotions.models import EMOTION_NAMES, UNSURE_NOT_COUNTED, AssessmentFeedback, PhotoAssessment, SelfReport
+from emotions.selectors.brief import care_session_list, patient_brief_read
 from emotions.services import (
     FeedbackRejected,
     QuestionnaireRejected,
@@ -306,6 +307,12 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
     context = dynamics_context(patient, days)
     context.update(
         {
+            # The brief reads only what the patient shares with this psychologist, and records its own line.
+            "brief": patient_brief_read(
+                psychologist=request.user, link=link, categories=selectors.link_categories(link=link)
+            ),
+            "sessions": care_session_list(link=link)[:5],
+            "session_form": CareSessionForm(),
             "patient": patient,
             "link": link,
             "patient_name": link.alias or patient.display_name,

@@ -12,17 +12,23 @@ from .dynamics import DynamicsApi
 from .feedback import AssessmentFeedbackApi
 from .flags import FlagListApi
 from .patients import PatientDynamicsApi, PatientListApi
+from .reports import OwnReportApi, PatientReportApi
 from .self_reports import CbiApi, SelfReportApi
+from .sessions import BriefApi, SessionListApi
 
 __all__ = [
     "AssessmentDetailApi",
     "AssessmentFeedbackApi",
     "AssessmentListApi",
+    "BriefApi",
     "CbiApi",
     "DynamicsApi",
     "FlagListApi",
+    "OwnReportApi",
     "PatientDynamicsApi",
     "PatientListApi",
+    "PatientReportApi",
     "PhotoUploadApi",
     "SelfReportApi",
+    "SessionListApi",
 ]

@@ -31,9 +31,11 @@ from emotions.selectors.baseline import (
 )
 from emotions.selectors.burnout import burnout_flag_list_open, burnout_flag_open_exists, burnout_flag_open_of
 from emotions.selectors.clinician import (
+    link_categories,
     patient_detail_read,
     patient_dynamics_read,
     patient_get_of_psychologist,
+    patient_link_get,
     portal_patient_list_read,
 )
 from emotions.selectors.correlation import MoodPair, mood_correlation_compute, mood_pair_list
@@ -83,11 +85,13 @@ __all__ = [
     "burnout_flag_open_exists",
     "burnout_flag_open_of",
     "burnout_rule_states",
+    "link_categories",
     "mood_correlation_compute",
     "mood_pair_list",
     "patient_detail_read",
     "patient_dynamics_read",
     "patient_get_of_psychologist",
+    "patient_link_get",
     "personal_baseline",
     "pilot_report_build",
     "portal_patient_list_read",

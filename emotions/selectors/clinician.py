@@ -21,6 +21,23 @@ if TYPE_CHECKING:
     from accounts.models import CareLink, User
 
 
+def patient_link_get(*, psychologist: User, patient_id: int) -> CareLink | None:
+    """This psychologist's active link with the patient, or None (a 404 to the caller). Reads no data."""
+    # The patient is looked up by primary key first: Django answers an id beyond the database's integers as
+    # "no such row" there, where a foreign-key filter would send it to the database and fail.
+    patient = patient_get_of_psychologist(psychologist=psychologist, patient_id=patient_id)
+    if patient is None:
+        return None
+    return care_link_list_visible_to(psychologist=psychologist).select_related("patient").get(patient=patient)
+
+
+def link_categories(*, link: CareLink) -> frozenset[str]:
+    """What the patient shares through this link (the brief, the report and the list export show only these)."""
+    from emotions.selectors.brief import ALL_CATEGORIES
+
+    return ALL_CATEGORIES
+
+
 def patient_get_of_psychologist(*, psychologist: User, patient_id: int) -> User | None:
     """The patient if they share their data with this psychologist now; None otherwise (a 404 to the caller)."""
     return care_link_patient_list(psychologist=psychologist).filter(pk=patient_id).first()
