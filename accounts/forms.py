@@ -10,9 +10,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .channels import alert_channel_choices
-from .models import User
+from .models import SharingCategory, User
 from .selectors import user_email_taken
 from .services import EMAIL_TAKEN_MESSAGE
+from .services.care import CATEGORIES_EMPTY_MESSAGE
 from .validators import LANGUAGE_INVALID_MESSAGE, TIMEZONE_INVALID_MESSAGE, timezone_names
 
 
@@ -142,6 +143,17 @@ class CareCodeForm(forms.Form):
         label=_("Your psychologist's code"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class SharingCategoriesForm(forms.Form):
+    """The categories to share with one psychologist (the service checks them again, for every channel)."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("What to share"),
+        choices=SharingCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": CATEGORIES_EMPTY_MESSAGE},
     )
 
 

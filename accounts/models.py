@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -72,11 +73,26 @@ class Channel(models.TextChoices):
     API = "api", _("Mobile app")
 
 
+class SharingCategory(models.TextChoices):
+    """What a patient may share with one psychologist, chosen per care link (docs/privacy.md)."""
+
+    READINGS = "readings", _("Emotion readings: charts, mix of emotions, dates of photos")
+    MOOD = "mood", _("Mood ratings and their notes")
+    QUESTIONNAIRE = "questionnaire", _("Burnout questionnaire scores")
+    FLAGS = "flags", _("Burnout warning flags")
+
+
+# Where a sharing document's text lists the categories the person chose (ConsentDocument.text_for).
+CATEGORIES_MARKER = "{categories}"
+
+
 class ConsentDocument(models.Model):
     """One version of the text a person agrees to for one purpose.
 
     A new wording is a new row with a higher version, never an edit of a published one: a consent
-    event must keep pointing at the words the person actually read.
+    event must keep pointing at the words the person actually read. A sharing document's text holds
+    CATEGORIES_MARKER where the chosen categories are listed, each in this version's words
+    (`category_texts`: category -> [English, Russian]), so the text names exactly what is shared.
     """
 
     kind = models.CharField(_("purpose"), max_length=16, choices=ConsentKind.choices)
@@ -85,6 +101,7 @@ class ConsentDocument(models.Model):
     text_ru = models.TextField(_("text (Russian)"), blank=True)
     effective_at = models.DateTimeField(_("effective from"), default=timezone.now)
     published = models.BooleanField(_("published"), default=False)
+    category_texts = models.JSONField(_("category texts (sharing)"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -98,11 +115,24 @@ class ConsentDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
 
-    def text_for(self, language: str | None) -> str:
-        """The wording in the reader's language, English when that translation is missing."""
-        if (language or "").startswith("ru") and self.text_ru.strip():
-            return self.text_ru
-        return self.text
+    def text_for(self, language: str | None, categories: Iterable[str] | None = None) -> str:
+        """The wording in the reader's language, English when that translation is missing.
+
+        `categories`: those a sharing grant covers (None: every category, for reading the document before
+        choosing). A text without the marker (sharing version 1) names its fixed list itself.
+        """
+        russian = (language or "").startswith("ru")
+        text = self.text_ru if russian and self.text_ru.strip() else self.text
+        if CATEGORIES_MARKER not in text:
+            return text
+        chosen = set(SharingCategory.values if categories is None else categories)
+        lines = []
+        for category in SharingCategory.values:
+            words = self.category_texts.get(category) or []
+            if category in chosen and words:
+                lines.append("— " + (words[1] if russian and len(words) > 1 and words[1] else words[0]))
+        # A list within a sentence: each item ends with ";", the last with ".".
+        return text.replace(CATEGORIES_MARKER, ";\n".join(lines) + ("." if lines else ""))
 
 
 class ConsentEvent(models.Model):
@@ -127,6 +157,8 @@ class ConsentEvent(models.Model):
         related_name="consent_events",
         verbose_name=_("care link"),
     )
+    # A sharing grant's categories (SharingCategory values): with the document's version, the words agreed to.
+    categories = models.JSONField(_("shared categories"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("consent event")
@@ -145,6 +177,10 @@ class ConsentEvent(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         # Only the erasure of the whole account removes them (a cascade, which does not call this).
         raise ConsentEventImmutable(_("Consent events cannot be deleted."))
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(SharingCategory(c).label) for c in self.categories if c in SharingCategory.values]
 
 
 class ConsentEventImmutable(Exception):
@@ -234,6 +270,13 @@ class CareLink(models.Model):
     ended_by = models.CharField(_("ended by"), max_length=16, choices=EndedBy.choices, blank=True)
     # What the psychologist calls this person in the portal, when not their account name.
     alias = models.CharField(_("alias"), max_length=150, blank=True)
+    # What is shared (SharingCategory): one column each, so that lists, sorting and alerts filter in SQL.
+    shares_readings = models.BooleanField(_("shares emotion readings"), default=False)
+    shares_mood = models.BooleanField(_("shares mood ratings"), default=False)
+    shares_questionnaire = models.BooleanField(_("shares questionnaire scores"), default=False)
+    shares_flags = models.BooleanField(_("shares burnout flags"), default=False)
+    # Set on links made before categories existed: the patient is asked to review what they share.
+    categories_review_pending = models.BooleanField(_("categories to review"), default=False)
 
     class Meta:
         verbose_name = _("care link")
@@ -256,6 +299,28 @@ class CareLink(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @staticmethod
+    def category_field(category: str) -> str:
+        """The column of one category: the same definition for a row (`shares`) and for SQL (filters, masks)."""
+        return f"shares_{SharingCategory(category).value}"
+
+    def shares(self, category: str) -> bool:
+        return bool(getattr(self, self.category_field(category)))
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The shared categories, in SharingCategory's order."""
+        return tuple(category for category in SharingCategory.values if self.shares(category))
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(SharingCategory(category).label) for category in self.categories]
+
+    def categories_set(self, categories: Iterable[str]) -> None:
+        chosen = set(categories)
+        for category in SharingCategory.values:
+            setattr(self, self.category_field(category), category in chosen)
+
 
 # --- audit ---------------------------------------------------------------------------------------------------
 
@@ -272,6 +337,7 @@ class AuditEvent(models.Model):
         CARE_LINK_CREATED = "care_link_created", _("Sharing started")
         CARE_LINK_REVOKED = "care_link_revoked", _("Sharing revoked")
         CARE_LINK_ENDED = "care_link_ended", _("Sharing ended by the psychologist")
+        CARE_LINK_CHANGED = "care_link_changed", _("Shared categories changed")
         EXPORT_REQUESTED = "export_requested", _("Data export requested")
         EXPORT_DOWNLOADED = "export_downloaded", _("Data export downloaded")
         ACCOUNT_ERASED = "account_erased", _("Account erased")

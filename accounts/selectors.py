@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,12 +251,18 @@ def _processing_not_withdrawn(queryset: QuerySet, *, user_field: str) -> QuerySe
     )
 
 
-def care_link_list_visible() -> QuerySet[CareLink]:
+def care_link_list_visible(*, category: str | None = None) -> QuerySet[CareLink]:
     """The one rule for "may this psychologist see this patient now": the link is active and the patient
     has not withdrawn the processing consent. A withdrawal pauses every link (the psychologist sees nothing,
     is told nothing) without ending it: sharing is a consent of its own, which the person ends by revoking
-    the link; giving the processing consent again resumes it. Portal, API and alerts all start here."""
-    return _processing_not_withdrawn(CareLink.objects.filter(status=CareLink.Status.ACTIVE), user_field="patient_id")
+    the link; giving the processing consent again resumes it. Portal, API and alerts all start here.
+
+    What each link shows is its categories (`CareLink.categories`); `category` keeps the links sharing that one
+    (alerts: `flags`)."""
+    links = CareLink.objects.filter(status=CareLink.Status.ACTIVE)
+    if category is not None:
+        links = links.filter(**{CareLink.category_field(category): True})
+    return _processing_not_withdrawn(links, user_field="patient_id")
 
 
 def care_link_list_of_patient(*, patient: User) -> QuerySet[CareLink]:
@@ -273,6 +282,17 @@ def care_link_list_visible_to(*, psychologist: User) -> QuerySet[CareLink]:
     return care_link_list_visible().filter(psychologist=psychologist)
 
 
+def care_link_visible_get(*, psychologist: User, patient_id: int) -> CareLink | None:
+    """The link through which this psychologist sees this patient now, and so what they see (`link.categories`);
+    None: nothing (a 404 to every caller). The clinician reads in emotions.selectors.clinician start here."""
+    return (
+        care_link_list_visible_to(psychologist=psychologist)
+        .filter(patient_id=patient_id)
+        .select_related("patient")
+        .first()
+    )
+
+
 def care_link_patient_list(*, psychologist: User) -> QuerySet[User]:
     """Patients this psychologist may see now. Views look ids up here, so any other id is a 404."""
     return User.objects.filter(
@@ -284,12 +304,83 @@ def care_link_patient_list(*, psychologist: User) -> QuerySet[User]:
 
 
 def audit_event_list_clinician_reads(*, user: User, limit: int = 100) -> list[AuditEvent]:
-    """Who looked at this person's data, newest first, for their privacy page."""
+    """Who looked at this person's data, newest first: the records themselves, one per view."""
     return list(
         AuditEvent.objects.filter(subject_user=user, action__in=AuditEvent.CLINICIAN_READS)
         .select_related("actor")
         .order_by("-at", "-id")[:limit]
     )
+
+
+@dataclass
+class AuditReadEntry:
+    """Views of the same thing by the same person within AUDIT_REPEAT_WINDOW_MINUTES of the first: one line to
+    read, with how many there were and the first and last time. Only a reading of the records, which stay."""
+
+    actor: User | None
+    action: str
+    what: str  # the API's part read ("patient_list", "dynamics"), empty for the portal's pages
+    first_at: datetime
+    last_at: datetime
+    count: int = 1
+
+    @property
+    def label(self) -> str:
+        return str(AuditEvent.Action(self.action).label)
+
+
+@dataclass(frozen=True)
+class AuditReadDay:
+    """One psychologist's views of one day (the person's time zone), newest entry first."""
+
+    actor: User | None
+    day: date
+    entries: list[AuditReadEntry]
+
+
+def audit_read_entries(*, user: User, window: timedelta | None = None, limit: int = 2000) -> list[AuditReadEntry]:
+    """The clinician reads of this person's data (the latest `limit` records), repeated views merged; newest first.
+
+    A view joins the open entry of the same viewer, action and part read while it falls within `window`
+    (AUDIT_REPEAT_WINDOW_MINUTES) of that entry's first view; otherwise it opens a new entry.
+    """
+    window = window if window is not None else timedelta(minutes=settings.AUDIT_REPEAT_WINDOW_MINUTES)
+    records = audit_event_list_clinician_reads(user=user, limit=limit)
+    entries: list[AuditReadEntry] = []
+    open_entries: dict[tuple[int | None, str, str], AuditReadEntry] = {}
+    for event in reversed(records):  # oldest first
+        what = str(event.detail.get("what", "")) if isinstance(event.detail, dict) else ""
+        key = (event.actor_id, event.action, what)
+        entry = open_entries.get(key)
+        if entry is not None and event.at - entry.first_at <= window:
+            entry.count += 1
+            entry.last_at = event.at
+            continue
+        entry = AuditReadEntry(actor=event.actor, action=event.action, what=what, first_at=event.at, last_at=event.at)
+        open_entries[key] = entry
+        entries.append(entry)
+    return sorted(entries, key=lambda entry: entry.last_at, reverse=True)
+
+
+def audit_read_days(*, user: User, window: timedelta | None = None) -> list[AuditReadDay]:
+    """The merged entries grouped by psychologist and day (of their first view), the latest group first."""
+    tz = user_zone(user)
+    groups: dict[tuple[int | None, date], AuditReadDay] = {}
+    for entry in audit_read_entries(user=user, window=window):
+        day = timezone.localtime(entry.first_at, tz).date()
+        key = (entry.actor.pk if entry.actor else None, day)
+        if key not in groups:
+            groups[key] = AuditReadDay(actor=entry.actor, day=day, entries=[])
+        groups[key].entries.append(entry)
+    return sorted(groups.values(), key=lambda group: (group.day, group.entries[0].last_at), reverse=True)
+
+
+def user_zone(user: User) -> tzinfo:
+    # The zone names a person can choose are validated on the way in; an old or odd value falls back to UTC.
+    try:
+        return zoneinfo.ZoneInfo(user.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def data_export_list(*, user: User, limit: int = 5) -> list[DataExport]:

@@ -39,5 +39,6 @@ urlpatterns = [
 care_urlpatterns = [
     path("", views.care_index, name="index"),
     path("invite/<str:code>/", views.care_invite, name="invite"),
+    path("links/<int:pk>/", views.care_link_change, name="change"),
     path("links/<int:pk>/revoke/", views.care_revoke, name="revoke"),
 ]

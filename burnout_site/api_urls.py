@@ -40,6 +40,7 @@ v1 = [
     path("consents/", account_apis.ConsentApi.as_view(), name="consents"),
     path("psychologists/<str:code>/", account_apis.PsychologistLookupApi.as_view(), name="psychologist_lookup"),
     path("care-links/", account_apis.CareLinkListApi.as_view(), name="care_links"),
+    path("care-links/<int:pk>/", account_apis.CareLinkDetailApi.as_view(), name="care_link_detail"),
     path("care-links/<int:pk>/revoke/", account_apis.CareLinkRevokeApi.as_view(), name="care_link_revoke"),
     # emotions
     path("photos/", emotion_apis.PhotoUploadApi.as_view(), name="photo_upload"),

@@ -10,14 +10,20 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from burnout_site.config import (
+    api_schema,
+    content_security_policy,
+    logging_config,
+    media_storage,
+    rest_framework,
+    vendored_static_dirs,
+)
 from burnout_site.env import env_bool, env_int, env_list, env_rate, env_str, load_dotenv
-from burnout_site.object_storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -211,16 +217,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS: list[object] = [BASE_DIR / "static"]
-# Chart.js comes from npm at set-up time and is served as our own static file (no CDN).
-_CHARTJS_DIST = BASE_DIR / "node_modules" / "chart.js" / "dist"
-if _CHARTJS_DIST.is_dir():
-    STATICFILES_DIRS.append(("vendor/chartjs", _CHARTJS_DIST))
-# Its annotation plugin (the dashboard's threshold lines) is served the same way.
-_CHARTJS_ANNOTATION_DIST = BASE_DIR / "node_modules" / "chartjs-plugin-annotation" / "dist"
-if _CHARTJS_ANNOTATION_DIST.is_dir():
-    STATICFILES_DIRS.append(("vendor/chartjs-plugin-annotation", _CHARTJS_ANNOTATION_DIST))
+STATICFILES_DIRS += vendored_static_dirs(BASE_DIR)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -244,29 +242,16 @@ S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path")
 # Seconds to connect to, and then to wait on, the store: an upload while it is down answers 503 in seconds
 # instead of holding a web process for boto's default minute.
 S3_TIMEOUT_SECONDS = env_int("S3_TIMEOUT_SECONDS", 5)
-if MEDIA_STORAGE == "s3":
-    _s3_missing = [
-        name
-        for name, value in {
-            "S3_BUCKET": S3_BUCKET,
-            "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
-            "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY,
-        }.items()
-        if not value
-    ]
-    if _s3_missing:
-        raise ImproperlyConfigured(f"MEDIA_STORAGE=s3 needs {', '.join(_s3_missing)}.")
-    STORAGES["default"] = s3_storage(
-        endpoint_url=S3_ENDPOINT_URL,
-        bucket=S3_BUCKET,
-        access_key=S3_ACCESS_KEY_ID,
-        secret_key=S3_SECRET_ACCESS_KEY,
-        region=S3_REGION,
-        addressing_style=S3_ADDRESSING_STYLE,
-        timeout_seconds=S3_TIMEOUT_SECONDS,
-    )
-elif MEDIA_STORAGE != "local":
-    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, got {MEDIA_STORAGE!r}")
+STORAGES["default"] = media_storage(
+    kind=MEDIA_STORAGE,
+    endpoint_url=S3_ENDPOINT_URL,
+    bucket=S3_BUCKET,
+    access_key=S3_ACCESS_KEY_ID,
+    secret_key=S3_SECRET_ACCESS_KEY,
+    region=S3_REGION,
+    addressing_style=S3_ADDRESSING_STYLE,
+    timeout_seconds=S3_TIMEOUT_SECONDS,
+)
 
 # --- uploads and the emotion model ----------------------------------------------
 
@@ -327,45 +312,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- REST framework -------------------------------------------------------------
 
-# The API itself lives in burnout_site/api_urls.py and burnout_site/api/ (docs/api.md).
-REST_FRAMEWORK = {
-    # Device token first: its WWW-Authenticate header is what turns a missing login into a 401.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "burnout_site.api.authentication.DeviceTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "EXCEPTION_HANDLER": "burnout_site.api.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "burnout_site.api.schema.ApiAutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["burnout_site.api.throttles.ScopedThrottle"],
-    # Per client (user, or IP address when anonymous) and per scope; counted in the shared cache. Photo
-    # uploads are not a scope here: PHOTO_UPLOAD_RATE limits them on every channel at once.
-    "DEFAULT_THROTTLE_RATES": {
-        "auth": env_str("API_THROTTLE_AUTH", "10/min"),
-        "export": env_str("API_THROTTLE_EXPORT", "5/hour"),
-    },
-}
+REST_FRAMEWORK = rest_framework(
+    auth_rate=env_str("API_THROTTLE_AUTH", "10/min"), export_rate=env_str("API_THROTTLE_EXPORT", "5/hour")
+)
 
 # --- logging --------------------------------------------------------------------
 
-# Every handler carries the redaction filter: no secret (bot token, webhook secret, API and export tokens,
-# TOTP secrets, SECRET_KEY) reaches the log at any level (burnout_site/log_redaction.py). Django's own
-# loggers lose the handlers of its default configuration (they would print before ours) and propagate here.
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "burnout_site.log_redaction.SecretRedactionFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": [], "propagate": True}, "django.server": {"handlers": [], "propagate": True}},
-}
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"))
 
 # --- care and privacy (accounts) ---------------------------------------------------
 
@@ -378,6 +331,9 @@ PORTAL_FLAG_MIN_ASSESSMENTS = env_int("PORTAL_FLAG_MIN_ASSESSMENTS", 5)
 PORTAL_FLAG_RISE_PERCENT = env_int("PORTAL_FLAG_RISE_PERCENT", 20)
 # Hours a "Download my data" link works after the archive is built.
 EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
+# The privacy page shows repeated views of the same thing by the same person within this many minutes as one
+# entry with a count (accounts.selectors.audit_read_entries); the audit records themselves stay one per view.
+AUDIT_REPEAT_WINDOW_MINUTES = env_int("AUDIT_REPEAT_WINDOW_MINUTES", 30)
 # Shown as the account's issuer in authenticator apps (psychologists must use two-factor authentication).
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Burnout detector")
 
@@ -423,30 +379,7 @@ REST_KNOX = {
     "AUTO_REFRESH": True,
     "MIN_REFRESH_INTERVAL": 60,
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Burnout detector API",
-    "DESCRIPTION": (
-        "REST API for the mobile app: send face photos, read their analysis and the dynamics, manage "
-        'consents, sharing and your data. Every error is `{"error": {"code", "message", "fields"}}`. '
-        "See docs/api.md."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Separate request and response components: an upload's `image` is binary only on the way in.
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {
-        "AssessmentStatusEnum": "emotions.models.PhotoAssessment.Status",
-        "CareLinkStatusEnum": "accounts.models.CareLink.Status",
-        "ExportStatusEnum": "accounts.models.DataExport.Status",
-        "AlertChannelEnum": "accounts.channels.alert_channel_choices",
-    },
-}
+SPECTACULAR_SETTINGS = api_schema()
 
 # --- Telegram bot (telegram_bridge, docs/telegram.md) -------------------------------------------------------
 
@@ -489,21 +422,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 # Behind the proxy the client's address is the last X-Forwarded-For entry (the one our proxy appended).
 AXES_CLIENT_IP_CALLABLE = "accounts.views.client_ip_address"
-# Its start-up banner would print on every manage.py command; failures and lockouts still log as warnings.
-LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
-# django-csp 4: scripts only from our own static files (chart data travels in json_script, which is not
-# executed). The Swagger UI page adds what it needs for itself only (burnout_site/api_urls.py).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    },
-}
+CONTENT_SECURITY_POLICY = content_security_policy()

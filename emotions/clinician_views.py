@@ -6,6 +6,7 @@ who does not share with this psychologist now, or does not share what a page nee
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import portal_access_required
+from accounts.models import AuditEvent
 from accounts.views.common import message_page, refusal_page
 from burnout_site.errors import Refusal
 from emotions import selectors
 from emotions.forms import CareSessionForm
+from emotions.portal_csv import portal_rows_csv
 from emotions.reports import own_report_read, patient_report_read, report_days_parse
 from emotions.services.sessions import care_session_create
 
@@ -81,3 +84,22 @@ def own_report(request: HttpRequest) -> HttpResponse:
     except Refusal as refusal:
         return refusal_page(request, refusal)
     return pdf_response(own_report_read(user=request.user, days=days), report_filename(request.user.pk, days))
+
+
+@portal_access_required
+@require_GET
+@never_cache
+def portal_patients_csv(request: HttpRequest) -> HttpResponse:
+    """The list as shown (same sort) as CSV; each patient in it gets the export line on their privacy page."""
+    sort = request.GET.get("sort", "flag")
+    if sort not in selectors.PORTAL_SORTS:
+        sort = "flag"
+    rows = selectors.portal_patient_list_read(
+        psychologist=request.user, sort=sort, action=AuditEvent.Action.PORTAL_LIST_EXPORT, detail={"sort": sort}
+    )
+    # The BOM lets spreadsheet programs read the file as UTF-8 (Cyrillic names).
+    body = "\ufeff" + portal_rows_csv(rows, window_days=settings.PORTAL_WINDOW_DAYS)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="patients-{timezone.localdate().isoformat()}.csv"'
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -6,6 +6,7 @@ static/js/dashboard.js (chart data, the year's heatmap, the words about photos a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -13,24 +14,40 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import SharingCategory
 from emotions import selectors
 from emotions.guidance import baseline_comparison_text, baseline_summary_text
 
+ALL_CATEGORIES = tuple(SharingCategory.values)
 
-def dynamics_context(user: Any, days: int) -> dict[str, Any]:
-    """What templates/emotions/_dynamics.html draws for one person: the dashboard and the portal share it."""
+
+def dynamics_context(user: Any, days: int, categories: Collection[str] = ALL_CATEGORIES) -> dict[str, Any]:
+    """What templates/emotions/_dynamics.html draws for one person: the dashboard and the portal share it.
+
+    `categories`: what is shown (the person's own dashboard: all; the portal: what the patient shares, given by
+    emotions.selectors.clinician.patient_detail_read). Nothing of another category is even read.
+    """
+    shared = {category: category in categories for category in ALL_CATEGORIES}
     context: dict[str, Any] = {
         "days": days,
         "periods": selectors.DASHBOARD_PERIODS,
         "user_tz": selectors.user_tzinfo_get(user=user),
-        "has_any": selectors.assessment_exists(user=user),
+        "shared": shared,
+        "has_any": shared["readings"] and selectors.assessment_exists(user=user),
     }
-    cbi_history = list(reversed(selectors.questionnaire_cbi_list(user=user)[:CBI_HISTORY_LIMIT]))
+    cbi_history = (
+        list(reversed(selectors.questionnaire_cbi_list(user=user)[:CBI_HISTORY_LIMIT]))
+        if shared["questionnaire"]
+        else []
+    )
     context["cbi_history"] = cbi_history
+    moods = selectors.self_report_daily_mood(user=user, days=days) if shared["mood"] else {}
+    if not shared["readings"]:
+        # Mood without the readings: its own table, since the readings' chart and table carry it otherwise.
+        context["mood_days"] = sorted(moods.items(), reverse=True)
     if context["has_any"]:
         buckets = selectors.assessment_daily_negative_share(user=user, days=days)
         mix = selectors.assessment_emotion_mix(user=user, days=days)
-        moods = selectors.self_report_daily_mood(user=user, days=days)
         year = buckets
         if days != HEATMAP_DAYS:
             year = selectors.assessment_daily_negative_share(user=user, days=HEATMAP_DAYS)

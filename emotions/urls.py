@@ -23,6 +23,7 @@ urlpatterns = [
 # Mounted at /portal/ (namespace "portal"): the psychologist's view of the patients who share with them.
 portal_urlpatterns = [
     path("", views.portal_patients, name="patients"),
+    path("patients.csv", clinician_views.portal_patients_csv, name="patients_csv"),
     path("patients/<int:patient_id>/", views.portal_patient_detail, name="patient_detail"),
     path("patients/<int:patient_id>/alias/", views.portal_patient_alias, name="patient_alias"),
     path("patients/<int:patient_id>/end/", views.portal_end_link, name="end_link"),

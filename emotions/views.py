@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import portal_access_required
 from accounts.forms import AliasForm
-from accounts.models import ConsentKind
+from accounts.models import ConsentKind, SharingCategory
 from accounts.selectors import (
     care_link_list_visible_to,
     care_link_patient_list,
@@ -299,12 +299,18 @@ def _patient_of(request: HttpRequest, patient_id: int) -> Any:
 @never_cache
 def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     days = period_from(request.GET.get("days"))
-    # Among this psychologist's active patients only (else a 404); the read records the audit line.
-    read = selectors.patient_detail_read(psychologist=request.user, patient_id=patient_id, days=days)
+    # Among this psychologist's active patients only (else a 404); the read records the audit line and shows
+    # only the categories the patient shares.
+    read = selectors.patient_detail_read(
+        psychologist=request.user,
+        patient_id=patient_id,
+        days=days,
+        build=lambda patient, categories: dynamics_context(patient, days, categories),
+    )
     if read is None:
         raise Http404
-    patient, link = read
-    context = dynamics_context(patient, days)
+    share, context = read
+    link = share.link
     context.update(
         {
             # The brief reads only what the patient shares with this psychologist, and records its own line.
@@ -313,12 +319,11 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
             ),
             "sessions": care_session_list(link=link)[:5],
             "session_form": CareSessionForm(),
-            "patient": patient,
+            "patient": share.patient,
             "link": link,
-            "patient_name": link.alias or patient.display_name,
+            "patient_name": link.alias or share.patient.display_name,
             "alias_form": AliasForm(initial={"alias": link.alias}),
-            "open_flags": selectors.burnout_flag_list_open(user=patient),
-            "cbi_latest": selectors.questionnaire_cbi_latest(user=patient),
+            "not_shared": [label for value, label in SharingCategory.choices if not share.shares(value)],
             "read_only": True,
         }
     )

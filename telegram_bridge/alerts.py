@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from accounts.models import CareLink, PsychologistProfile
+from accounts.models import CareLink, PsychologistProfile, SharingCategory
 from accounts.selectors import care_link_list_visible
 from burnout_site.queue import task_enqueue
 from emotions.models import BurnoutFlag
@@ -58,9 +58,10 @@ def _enqueue(*, link_id: int, flag_ids: list[int]) -> bool:
 
 def burnout_alert_deliver(*, link_id: int, flag_ids: list[int], attempt: int = 1) -> None:
     """Send one psychologist's alert in Telegram; e-mail it when Telegram refuses, gives up, or is gone meanwhile."""
-    link = care_link_list_visible().select_related("psychologist", "patient").filter(pk=link_id).first()
+    links = care_link_list_visible(category=SharingCategory.FLAGS)
+    link = links.select_related("psychologist", "patient").filter(pk=link_id).first()
     if link is None:
-        return  # sharing ended (or paused by a withdrawal) meanwhile: this psychologist is not to hear of it
+        return  # sharing ended, paused by a withdrawal or no longer covers the flags: not to hear of it
     flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=link.patient_id))
     if not flags:
         return  # the person erased their data meanwhile

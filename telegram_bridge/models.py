@@ -31,6 +31,11 @@ class TelegramAccount(models.Model):
     remind_at = models.TimeField(_("daily reminder at"), null=True, blank=True)
     # The local date of the last reminder: claimed with a conditional UPDATE, so two workers send one.
     remind_last_on = models.DateField(_("last reminder on"), null=True, blank=True)
+    # /keepphotos on: the photos the person sends stay in the chat. By default the bot deletes each photo
+    # message after its analysis, as the website deletes the stored photo (docs/privacy.md).
+    keep_photos = models.BooleanField(_("keep photos in the chat"), default=False)
+    # The result reply says once that the photo left the chat; later replies do not repeat it.
+    photo_deletion_told = models.BooleanField(_("told that photos are deleted"), default=False)
 
     class Meta:
         verbose_name = _("Telegram account")

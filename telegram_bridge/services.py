@@ -184,6 +184,18 @@ def _local_now(user: User, now: datetime | None = None) -> datetime:
     return timezone.localtime(now or timezone.now(), user_tzinfo_get(user=user))
 
 
+def telegram_keep_photos_set(*, account: TelegramAccount, keep: bool) -> None:
+    """/keepphotos on|off: whether the photos sent to the bot stay in the chat after their analysis."""
+    account.keep_photos = keep
+    account.full_clean()
+    account.save(update_fields=["keep_photos"])
+
+
+def telegram_photo_deletion_told(*, account: TelegramAccount) -> None:
+    """The result reply has said that the photo left the chat: later ones do not say it again."""
+    TelegramAccount.objects.filter(pk=account.pk).update(photo_deletion_told=True)
+
+
 def telegram_reminder_set(*, account: TelegramAccount, at: time | None, now: datetime | None = None) -> None:
     """Set (or with None turn off) the daily reminder; a time already past today starts tomorrow."""
     account.remind_at = at
@@ -346,6 +358,7 @@ def telegram_export_rows(*, user: User) -> list[dict[str, object]]:
             "language": account.language,
             "linked_at": account.linked_at,
             "remind_at": account.remind_at.isoformat() if account.remind_at else None,
+            "keep_photos": account.keep_photos,
             "unfinished_questionnaire": (
                 {"started_at": account.cbi_progress.started_at, "answers": account.cbi_progress.answers}
                 if hasattr(account, "cbi_progress")

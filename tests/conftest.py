@@ -8,7 +8,7 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from django.core.files.storage import Storage, storages
 from django.test import Client
 from django.utils import translation
 
-from accounts.models import CareLink, User
+from accounts.models import CareLink, SharingCategory, User
 from accounts.services import care_link_create
 from burnout_site.object_storage import bucket_ensure, s3_storage
 from burnout_site.seaweedfs import SeaweedFS, weed_binary
@@ -155,9 +155,11 @@ def photo_history(user: User, *, now: datetime, days_ago: range, per_day: int, n
     PhotoAssessment.objects.bulk_create(rows)
 
 
-def link_patient(patient: User, psychologist: User) -> CareLink:
-    """Share `patient`'s data with `psychologist` through the real service (consent event included)."""
-    return care_link_create(patient=patient, code=psychologist.psychologist_profile.code)
+def link_patient(patient: User, psychologist: User, categories: Sequence[str] | None = None) -> CareLink:
+    """Share `patient`'s data with `psychologist` through the real service (consent event included): every
+    category unless `categories` names some."""
+    chosen = SharingCategory.values if categories is None else categories
+    return care_link_create(patient=patient, code=psychologist.psychologist_profile.code, categories=chosen)
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from .devices import TokenListApi, TokenRevokeApi
 from .export import ExportDetailApi, ExportDownloadApi, ExportRequestApi
 from .password import PasswordChangeApi, PasswordResetApi, PasswordResetConfirmApi
 from .psychologists import PsychologistProfileApi, TwoFactorApi
-from .sharing import CareLinkListApi, CareLinkRevokeApi, PsychologistLookupApi
+from .sharing import CareLinkDetailApi, CareLinkListApi, CareLinkRevokeApi, PsychologistLookupApi
 
 __all__ = [
+    "CareLinkDetailApi",
     "CareLinkListApi",
     "CareLinkRevokeApi",
     "ConsentApi",

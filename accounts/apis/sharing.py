@@ -14,9 +14,16 @@ from burnout_site.api.serializers import ApiInputSerializer
 from burnout_site.api.views import ApiView
 from burnout_site.errors import Refusal
 
-from ..models import CareLink, Channel, ConsentKind
+from ..models import CareLink, Channel, ConsentKind, SharingCategory
 from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_profile_get_by_code
-from ..services import PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
+from ..services import (
+    PATIENTS_ONLY_MESSAGE,
+    ConsentRequired,
+    care_link_categories_set,
+    care_link_create,
+    care_link_revoke,
+    sharing_categories_clean,
+)
 from ..services.care import CARE_LINK_NOT_FOUND_MESSAGE
 from ..services.consent import CONSENT_OUTDATED_MESSAGE
 from .common import SHARING_TAG
@@ -34,6 +41,38 @@ class CareLinkOutputSerializer(serializers.Serializer):
     granted_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(source="revoked_at", allow_null=True)
     ended_by = serializers.CharField(allow_blank=True)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=SharingCategory.choices), help_text="What this link shares."
+    )
+    review_pending = serializers.BooleanField(
+        source="categories_review_pending",
+        help_text="The link predates the choice of categories: ask the person to review them (PATCH confirms).",
+    )
+
+
+CATEGORIES_HELP = (
+    "What to share, at least one of `readings` (emotion charts, mix, photo dates), `mood` (mood ratings and their "
+    "notes), `questionnaire` (burnout questionnaire scores), `flags` (burnout flags). The sharing document's text "
+    "names exactly these (its `{categories}` part)."
+)
+
+
+def _categories_field() -> serializers.ListField:
+    # Plain strings: unknown names are refused by the service (sharing_categories_clean), with one message for
+    # the API, the web page and the bot.
+    return serializers.ListField(child=serializers.CharField(max_length=32), max_length=10, help_text=CATEGORIES_HELP)
+
+
+def _document_current(data: dict) -> None:
+    """Categories first (a 400 before anything else), then: the person was shown the current sharing document,
+    else 503 (none published) or 409 `outdated`."""
+    sharing_categories_clean(data["categories"])
+    document_id = data["document"]
+    current = consent_current_document(kind=ConsentKind.SHARING)
+    if current is None:
+        raise ConsentRequired(None, ConsentKind.SHARING)
+    if document_id != current.pk:
+        raise Refusal("outdated", str(CONSENT_OUTDATED_MESSAGE))
 
 
 def _patients_only(request: Request) -> None:
@@ -69,6 +108,7 @@ class CareLinkListApi(ApiView):
         document = serializers.IntegerField(
             help_text="The id of the sharing consent document you showed the person (the current version)."
         )
+        categories = _categories_field()
 
     @extend_schema(
         tags=[SHARING_TAG],
@@ -93,7 +133,8 @@ class CareLinkListApi(ApiView):
             {201: CareLinkOutputSerializer},
             415,
             described={
-                400: "`invalid`, or `unknown_code` under `fields.code`.",
+                400: "`invalid` (under `fields.categories`: none chosen, or an unknown name), or `unknown_code` "
+                "under `fields.code`.",
                 403: "`not_patient`, or `permission_denied`.",
                 409: "`outdated` (the document is not the current version) or `already_linked`.",
                 503: "`consent_unavailable`: no sharing document is published yet.",
@@ -105,13 +146,53 @@ class CareLinkListApi(ApiView):
         _patients_only(request)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        current = consent_current_document(kind=ConsentKind.SHARING)
-        if current is None:
-            raise ConsentRequired(None, ConsentKind.SHARING)
-        if serializer.validated_data["document"] != current.pk:
-            raise Refusal("outdated", str(CONSENT_OUTDATED_MESSAGE))
-        link = care_link_create(patient=request.user, code=serializer.validated_data["code"], channel=Channel.API)
+        _document_current(serializer.validated_data)
+        link = care_link_create(
+            patient=request.user,
+            code=serializer.validated_data["code"],
+            categories=serializer.validated_data["categories"],
+            channel=Channel.API,
+        )
         return Response(CareLinkOutputSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+class CareLinkDetailApi(ApiView):
+    """Change what one of your sharing links shares."""
+
+    class InputSerializer(ApiInputSerializer):
+        document = serializers.IntegerField(
+            help_text="The id of the sharing consent document you showed the person with the new categories."
+        )
+        categories = _categories_field()
+
+    @extend_schema(
+        tags=[SHARING_TAG],
+        request=InputSerializer,
+        responses=responses(
+            {200: CareLinkOutputSerializer},
+            404,
+            415,
+            described={
+                400: "`invalid` (under `fields.categories`: none chosen, or an unknown name).",
+                409: "`outdated` (the document is not the current version) or `not_active` (sharing has ended).",
+                503: "`consent_unavailable`: no sharing document is published yet.",
+            },
+        ),
+        summary="Change the categories you share (records a new sharing consent)",
+        description="Sending the same categories confirms them: this ends `review_pending`.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        # Among the person's own links only: anyone else's id is a 404.
+        link = care_link_list_of_patient(patient=request.user).filter(pk=pk).first()
+        if link is None:
+            raise Refusal("not_found", str(CARE_LINK_NOT_FOUND_MESSAGE))
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _document_current(serializer.validated_data)
+        link = care_link_categories_set(
+            link=link, patient=request.user, categories=serializer.validated_data["categories"], channel=Channel.API
+        )
+        return Response(CareLinkOutputSerializer(link).data)
 
 
 class CareLinkRevokeApi(ApiView):

@@ -13,9 +13,11 @@ from .care import (
     CODE_UNKNOWN_MESSAGE,
     PATIENTS_ONLY_MESSAGE,
     care_link_alias_set,
+    care_link_categories_set,
     care_link_create,
     care_link_end,
     care_link_revoke,
+    sharing_categories_clean,
 )
 from .consent import CONSENT_REQUIRED_MESSAGE, ConsentRequired, consent_grant, consent_require, consent_withdraw
 from .erasure import user_erase, user_erase_confirmed
@@ -46,6 +48,7 @@ __all__ = [
     "audit_record",
     "audit_record_many",
     "care_link_alias_set",
+    "care_link_categories_set",
     "care_link_create",
     "care_link_end",
     "care_link_revoke",
@@ -62,6 +65,7 @@ __all__ = [
     "psychologist_alert_channel_set",
     "psychologist_profile_save",
     "psychologist_verify",
+    "sharing_categories_clean",
     "task_queue_forget",
     "user_create",
     "user_erase",

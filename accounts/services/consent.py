@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -48,9 +50,14 @@ def consent_require(*, user: User, kind: str = ConsentKind.PROCESSING) -> None:
 
 @transaction.atomic
 def consent_grant(
-    *, user: User, document: ConsentDocument, channel: str = Channel.WEB, care_link: CareLink | None = None
+    *,
+    user: User,
+    document: ConsentDocument,
+    channel: str = Channel.WEB,
+    care_link: CareLink | None = None,
+    categories: Sequence[str] = (),
 ) -> ConsentEvent:
-    """Record that the person accepted this document.
+    """Record that the person accepted this document (for sharing: naming these `categories`).
 
     Only the current version can be accepted: a page left open while admins published a new one
     must not record agreement to words the person has not seen.
@@ -60,13 +67,13 @@ def consent_grant(
         raise Refusal("outdated", str(CONSENT_OUTDATED_MESSAGE))
     if document.kind != ConsentKind.SHARING and consent_is_active(user=user, kind=document.kind):
         raise Refusal("already_granted", str(CONSENT_ALREADY_GIVEN_MESSAGE))
-    event = _consent_event_create(user=user, document=document, granted=True, channel=channel, care_link=care_link)
-    audit_record(
-        actor=user,
-        subject_user=user,
-        action=AuditEvent.Action.CONSENT_GRANTED,
-        detail={"kind": document.kind, "version": document.version, "channel": channel},
+    event = _consent_event_create(
+        user=user, document=document, granted=True, channel=channel, care_link=care_link, categories=categories
     )
+    detail = {"kind": document.kind, "version": document.version, "channel": channel}
+    if categories:
+        detail["categories"] = list(categories)
+    audit_record(actor=user, subject_user=user, action=AuditEvent.Action.CONSENT_GRANTED, detail=detail)
     return event
 
 
@@ -100,9 +107,22 @@ def consent_withdraw(
 
 
 def _consent_event_create(
-    *, user: User, document: ConsentDocument, granted: bool, channel: str, care_link: CareLink | None
+    *,
+    user: User,
+    document: ConsentDocument,
+    granted: bool,
+    channel: str,
+    care_link: CareLink | None,
+    categories: Sequence[str] = (),
 ) -> ConsentEvent:
-    event = ConsentEvent(user=user, document=document, granted=granted, channel=channel, care_link=care_link)
+    event = ConsentEvent(
+        user=user,
+        document=document,
+        granted=granted,
+        channel=channel,
+        care_link=care_link,
+        categories=list(categories),
+    )
     event.full_clean()
     event.save()
     return event

@@ -113,6 +113,7 @@ def _export_sections(user: User) -> dict[str, list[dict[str, Any]]]:
                 "granted": event.granted,
                 "channel": event.channel,
                 "psychologist": event.care_link.psychologist.display_name if event.care_link else "",
+                "categories": " ".join(event.categories),
             }
             for event in ConsentEvent.objects.filter(user=user).select_related("document", "care_link__psychologist")
         ],
@@ -124,6 +125,7 @@ def _export_sections(user: User) -> dict[str, list[dict[str, Any]]]:
                 "granted_at": link.granted_at,
                 "ended_at": link.revoked_at,
                 "ended_by": link.ended_by,
+                "categories": " ".join(link.categories),
             }
             for link in CareLink.objects.filter(Q(patient=user) | Q(psychologist=user)).select_related(
                 "patient", "psychologist"

@@ -7,9 +7,7 @@ e-mail and finish a reset the same way. Nothing here tells whether an address be
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
@@ -23,7 +21,7 @@ from burnout_site.rate_limits import password_reset_take
 from ..models import AuditEvent, User
 from .audit import audit_record
 from .mail import user_mail_send
-from .users import user_password_changed
+from .users import user_password_set
 
 RESET_LINK_INVALID_MESSAGE = _(
     "This password reset link does not work: it was already used, it has expired, or it was copied only in "
@@ -86,13 +84,7 @@ def user_password_reset(*, user: User, new_password: str) -> User:
     ValidationError under `new_password` for a password the validators refuse (nothing is changed then).
     Setting the password also spends the link: its token is derived from the password hash.
     """
-    try:
-        password_validation.validate_password(new_password, user)
-    except ValidationError as exc:
-        raise ValidationError({"new_password": exc.error_list}) from None
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    user_password_changed(user=user)
+    user_password_set(user=user, new_password=new_password)
     user_lockout_clear(user=user, actor=user, reason="password_reset")
     audit_record(actor=user, subject_user=user, action=AuditEvent.Action.PASSWORD_RESET)
     return user

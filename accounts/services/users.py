@@ -110,6 +110,14 @@ def user_password_change(*, user: User, old_password: str, new_password: str, ke
     """
     if not user.check_password(old_password):
         raise Refusal("wrong_password", str(OLD_PASSWORD_WRONG_MESSAGE), field="old_password")
+    user_password_set(user=user, new_password=new_password, keep_session=keep_session)
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, user: User, new_password: str, keep_session: str | None = None) -> None:
+    """Set a new password the validators accept (ValidationError under `new_password` otherwise, nothing
+    changed), then sign out everything but `keep_session`: the one path of a change and of a reset."""
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
@@ -117,7 +125,6 @@ def user_password_change(*, user: User, old_password: str, new_password: str, ke
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_password_changed(user=user, keep_session=keep_session)
-    return user
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ callables that settings name by dotted path (`accounts.views.lockout_response`, 
 
 from __future__ import annotations
 
-from .care import care_index, care_invite, care_revoke
+from .care import care_index, care_invite, care_link_change, care_revoke
 from .devices import device_revoke, devices
 from .login_throttling import client_ip_address, lockout_message, lockout_response
 from .password_reset import (
@@ -33,6 +33,7 @@ __all__ = [
     "account_delete",
     "care_index",
     "care_invite",
+    "care_link_change",
     "care_revoke",
     "client_ip_address",
     "consent",

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from burnout_site.errors import Refusal
 
-from ..forms import CareCodeForm
-from ..models import CareLink, ConsentKind
+from ..forms import CareCodeForm, SharingCategoriesForm
+from ..models import CareLink, ConsentKind, SharingCategory
 from ..selectors import care_link_list_of_patient, consent_current_document, psychologist_profile_get_by_code
-from ..services import CODE_UNKNOWN_MESSAGE, PATIENTS_ONLY_MESSAGE, ConsentRequired, care_link_create, care_link_revoke
+from ..services import (
+    CODE_UNKNOWN_MESSAGE,
+    PATIENTS_ONLY_MESSAGE,
+    ConsentRequired,
+    care_link_categories_set,
+    care_link_create,
+    care_link_revoke,
+)
 from .common import posted, refusal_page
 
 
@@ -40,14 +50,45 @@ def care_index(request: HttpRequest) -> HttpResponse:
                 return redirect("care:invite", code=profile.code)
             form.add_error("code", CODE_UNKNOWN_MESSAGE)
         status = 400
-    links = care_link_list_of_patient(patient=request.user)
-    return render(request, "care/index.html", {"form": form, "links": links}, status=status)
+    links = list(care_link_list_of_patient(patient=request.user))
+    # Links made before categories existed: the patient is invited to review them until they confirm.
+    to_review = [link for link in links if link.is_active and link.categories_review_pending]
+    context = {"form": form, "links": links, "to_review": to_review}
+    return render(request, "care/index.html", context, status=status)
+
+
+def _categories_chosen(
+    request: HttpRequest, initial: tuple[str, ...] = ()
+) -> tuple[SharingCategoriesForm, tuple[str, ...] | None, int]:
+    """The categories form, the categories chosen (None: not yet, or refused) and the page's status.
+
+    Choosing is a GET (`step=review`): the page then shows the document naming exactly those categories, and
+    the confirmation posts them again; a POST is the agreement itself.
+    """
+    data = request.POST if request.method == "POST" else (request.GET if "step" in request.GET else None)
+    if data is None:
+        form = SharingCategoriesForm(initial={"categories": list(initial)})
+        return form, (initial or None), 200
+    form = SharingCategoriesForm(data)
+    if not form.is_valid():
+        return form, None, 400
+    return form, tuple(c for c in SharingCategory.values if c in form.cleaned_data["categories"]), 200
+
+
+def _sharing_page(
+    request: HttpRequest, template_context: dict[str, Any], chosen: tuple[str, ...] | None, status: int
+) -> HttpResponse:
+    document = template_context["document"]
+    if chosen:
+        template_context["document_text"] = document.text_for(translation.get_language(), chosen)
+        template_context["chosen"] = chosen
+    return render(request, "care/invite.html", template_context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def care_invite(request: HttpRequest, code: str) -> HttpResponse:
-    """The sharing consent naming the psychologist; confirming it opens the link."""
+    """The sharing consent naming the psychologist and the chosen categories; confirming it opens the link."""
     refused = _patients_only(request)
     if refused:
         return refused
@@ -58,19 +99,52 @@ def care_invite(request: HttpRequest, code: str) -> HttpResponse:
     document = consent_current_document(kind=ConsentKind.SHARING)
     if document is None:
         return refusal_page(request, ConsentRequired(None, ConsentKind.SHARING))
+    form, chosen, status = _categories_chosen(request)
     context = {
         "profile": profile,
         "psychologist": profile.user,
         "document": document,
-        "document_text": document.text_for(translation.get_language()),
+        "form": form,
+        "choose_url": reverse("care:invite", args=[profile.code]),
     }
-    if request.method == "GET":
-        return render(request, "care/invite.html", context)
+    if request.method == "GET" or not chosen:
+        return _sharing_page(request, context, chosen, status)
     try:
-        care_link_create(patient=request.user, code=profile.code)
+        care_link_create(patient=request.user, code=profile.code, categories=chosen)
     except Refusal as refusal:
-        return render(request, "care/invite.html", {**context, "error": refusal.message}, status=refusal.status)
+        return _sharing_page(request, {**context, "error": refusal.message}, chosen, refusal.status)
     messages.success(request, _("You now share your data with %(name)s.") % {"name": profile.user.display_name})
+    return redirect("care:index")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_link_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change (or confirm, when invited to review) what an active link shares: a new sharing consent."""
+    # Among the person's own active links only: anything else is a 404.
+    link = get_object_or_404(
+        care_link_list_of_patient(patient=request.user).filter(status=CareLink.Status.ACTIVE), pk=pk
+    )
+    document = consent_current_document(kind=ConsentKind.SHARING)
+    if document is None:
+        return refusal_page(request, ConsentRequired(None, ConsentKind.SHARING))
+    form, chosen, status = _categories_chosen(request, initial=link.categories)
+    psychologist = link.psychologist
+    context = {
+        "link": link,
+        "profile": getattr(psychologist, "psychologist_profile", None),
+        "psychologist": psychologist,
+        "document": document,
+        "form": form,
+        "choose_url": reverse("care:change", args=[link.pk]),
+    }
+    if request.method == "GET" or not chosen:
+        return _sharing_page(request, context, chosen, status)
+    try:
+        care_link_categories_set(link=link, patient=request.user, categories=chosen)
+    except Refusal as refusal:
+        return _sharing_page(request, {**context, "error": refusal.message}, chosen, refusal.status)
+    messages.success(request, _("What %(name)s can see has been saved.") % {"name": psychologist.display_name})
     return redirect("care:index")
 
 

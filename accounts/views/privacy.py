@@ -19,12 +19,13 @@ from ..forms import DeleteAccountForm
 from ..models import CareLink, ConsentDocument, ConsentKind, DataExport, User
 from ..selectors import (
     PRIVACY_PAGE_KINDS,
-    audit_event_list_clinician_reads,
+    audit_read_days,
     care_link_list_of_patient,
     consent_current_document,
     consent_event_list,
     consent_state_list,
     data_export_list,
+    user_zone,
 )
 from ..services import (
     ConsentRequired,
@@ -51,7 +52,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "consents": consent_state_list(user=user),
         "consent_events": consent_event_list(user=user)[:50],
         "care_links": care_link_list_of_patient(patient=user) if user.is_patient else [],
-        "reads": audit_event_list_clinician_reads(user=user),
+        # Repeated views within AUDIT_REPEAT_WINDOW_MINUTES read as one entry, grouped by psychologist and day.
+        "read_days": audit_read_days(user=user),
+        "repeat_window": settings.AUDIT_REPEAT_WINDOW_MINUTES,
+        "user_tz": user_zone(user),
         "exports": exports,
         "now": timezone.now(),
         "export_link_hours": settings.EXPORT_LINK_HOURS,

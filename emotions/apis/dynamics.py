@@ -26,8 +26,12 @@ from .common import DEFAULT_RANGE_DAYS, DYNAMICS_TAG, MAX_RANGE_DAYS, DateRangeS
 class DynamicsBucketSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField(help_text="Included.")
-    count = serializers.IntegerField(help_text="Counted readings: analysed photos with a face, not unsure.")
-    negative = serializers.IntegerField(help_text="Of them, those whose top emotion is negative.")
+    count = serializers.IntegerField(
+        allow_null=True,
+        help_text="Counted readings: analysed photos with a face, not unsure; null where readings are not shared "
+        "with you.",
+    )
+    negative = serializers.IntegerField(allow_null=True, help_text="Of them, those whose top emotion is negative.")
     negative_share = serializers.FloatField(
         allow_null=True, help_text="negative / count: the share of readings whose top emotion is negative."
     )
@@ -37,7 +41,9 @@ class DynamicsBucketSerializer(serializers.Serializer):
     class_mix = serializers.DictField(
         child=serializers.IntegerField(), help_text="Top-emotion counts per class (counted readings)."
     )
-    unsure = serializers.IntegerField(help_text="Unsure readings of the bucket, left out of every figure above.")
+    unsure = serializers.IntegerField(
+        allow_null=True, help_text="Unsure readings of the bucket, left out of every figure above."
+    )
     mean_mood = serializers.FloatField(allow_null=True, help_text="Mean self-reported mood 1-5; null until reported.")
 
 

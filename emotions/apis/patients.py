@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.apis import require_patient_data_access
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, SharingCategory
 from burnout_site.api.pagination import (
     PAGINATION_PARAMETERS,
     paginated,
@@ -32,24 +32,39 @@ PATIENT_ACCESS_ERRORS = (
 )
 
 
+NOT_SHARED = " Null when the patient does not share `%s` with you."
+
+
 class PatientOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="patient_id")
     name = serializers.CharField(help_text="Your alias for them, their name, or their username.")
-    last_assessment_at = serializers.DateTimeField(allow_null=True)
-    recent_total = serializers.IntegerField(
-        help_text="Counted readings (analysed, not unsure) in the last PORTAL_WINDOW_DAYS days."
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=SharingCategory.choices),
+        help_text="What the patient shares with you; the fields of the others are null (`flagged`: false).",
     )
-    recent_unsure = serializers.IntegerField(help_text="Unsure readings in that window, left out of the shares.")
+    last_assessment_at = serializers.DateTimeField(allow_null=True, help_text=NOT_SHARED % "readings")
+    recent_total = serializers.IntegerField(
+        allow_null=True,
+        help_text="Counted readings (analysed, not unsure) in the last PORTAL_WINDOW_DAYS days."
+        + NOT_SHARED % "readings",
+    )
+    recent_unsure = serializers.IntegerField(
+        allow_null=True,
+        help_text="Unsure readings in that window, left out of the shares." + NOT_SHARED % "readings",
+    )
     recent_share = serializers.FloatField(
         allow_null=True, help_text="Share of those readings whose top emotion is negative."
     )
     previous_share = serializers.FloatField(allow_null=True, help_text="Negative share in the window before.")
     share_change = serializers.FloatField(allow_null=True)
     flagged = serializers.BooleanField(
-        help_text="The patient has an open burnout flag (docs/burnout-flags.md): the portal's 'Needs attention'."
+        help_text="The patient has an open burnout flag (docs/burnout-flags.md): the portal's 'Needs attention'. "
+        "False when the patient does not share `flags` with you."
     )
     latest_cbi = serializers.FloatField(
-        allow_null=True, help_text="The last CBI personal-burnout score (0-100); null when never answered."
+        allow_null=True,
+        help_text="The last CBI personal-burnout score (0-100); null when never answered."
+        + NOT_SHARED % "questionnaire",
     )
 
 
@@ -100,23 +115,35 @@ class PatientDynamicsApi(ApiView):
     @extend_schema(
         tags=[PATIENTS_TAG],
         parameters=[DynamicsInputSerializer],
-        responses=responses({200: DynamicsOutputSerializer}, 400, 404, described={403: PATIENT_ACCESS_ERRORS}),
+        responses=responses(
+            {200: DynamicsOutputSerializer},
+            400,
+            described={
+                403: PATIENT_ACCESS_ERRORS,
+                404: "`not_found`: no such patient shares data with you, or they share neither `readings` nor `mood`.",
+            },
+        ),
         summary="A patient's dynamics (psychologists, while the patient shares with you)",
-        description=DYNAMICS_DESCRIPTION + " The read is recorded on the patient's privacy page.",
+        description=DYNAMICS_DESCRIPTION
+        + " The read is recorded on the patient's privacy page. Without `readings` shared, `count`, `negative`, "
+        "`negative_share`, `mean_negativity` and `unsure` are null and `class_mix` is empty; without `mood`, "
+        "`mean_mood` is null.",
     )
     def get(self, request: Request, patient_id: int) -> Response:
         require_patient_data_access(request)
-        # Among this psychologist's active patients only: any other id, or a revoked link, is a 404.
-        patient = selectors.patient_get_of_psychologist(psychologist=request.user, patient_id=patient_id)
-        if patient is None:
+        # Among this psychologist's active patients sharing readings or mood only: any other id, or a revoked
+        # link, is a 404.
+        share = selectors.patient_share_get(psychologist=request.user, patient_id=patient_id, read="patient_dynamics")
+        if share is None:
             raise Refusal("not_found", _("No such patient shares data with you."))
+        patient = share.patient
         params = DynamicsInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
 
         def read(first: date, last: date, bucket: str) -> list[selectors.DynamicsBucket]:
             # The read records the audit line, with the period.
             return selectors.patient_dynamics_read(
-                psychologist=request.user, patient=patient, first_day=first, last_day=last, bucket=bucket
+                psychologist=request.user, share=share, first_day=first, last_day=last, bucket=bucket
             )
 
         return Response(DynamicsOutputSerializer(dynamics_answer(patient, params.validated_data, read=read)).data)

@@ -31,11 +31,14 @@ from emotions.selectors.baseline import (
 )
 from emotions.selectors.burnout import burnout_flag_list_open, burnout_flag_open_exists, burnout_flag_open_of
 from emotions.selectors.clinician import (
+    READ_CATEGORIES,
+    PatientShare,
     link_categories,
     patient_detail_read,
     patient_dynamics_read,
     patient_get_of_psychologist,
     patient_link_get,
+    patient_share_get,
     portal_patient_list_read,
 )
 from emotions.selectors.correlation import MoodPair, mood_correlation_compute, mood_pair_list
@@ -57,6 +60,7 @@ __all__ = [
     "DEFAULT_PERIOD",
     "DYNAMICS_BUCKETS",
     "PORTAL_SORTS",
+    "READ_CATEGORIES",
     "RECENCY_COLOURS",
     "ROLLING_DAYS",
     "Baseline",
@@ -66,6 +70,7 @@ __all__ = [
     "DynamicsBucket",
     "FeedbackAgreement",
     "MoodPair",
+    "PatientShare",
     "PeriodSummary",
     "PortalRow",
     "RuleState",
@@ -92,6 +97,7 @@ __all__ = [
     "patient_dynamics_read",
     "patient_get_of_psychologist",
     "patient_link_get",
+    "patient_share_get",
     "personal_baseline",
     "pilot_report_build",
     "portal_patient_list_read",

@@ -7,21 +7,27 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
+    DateTimeField,
     ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models.expressions import Expression
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 from django.utils import timezone
 
-from accounts.models import CareLink
+from accounts.models import CareLink, SharingCategory
 from accounts.selectors import care_link_list_visible_to
 from emotions.burnout import burnout_windows
 from emotions.confidence import counted_q, unsure_q
@@ -29,6 +35,7 @@ from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 from emotions.selectors.burnout import burnout_flag_open_exists
 
 PORTAL_SORTS = ("flag", "name", "last", "share", "change")
+READINGS, QUESTIONNAIRE, FLAGS = SharingCategory.READINGS, SharingCategory.QUESTIONNAIRE, SharingCategory.FLAGS
 
 
 # Recency colour of the last photo: (at most this many days ago, colour name); older is grey.
@@ -41,7 +48,7 @@ class PortalRow:
     patient_id: int
     name: str
     last_assessment_at: datetime | None
-    recent_total: int  # counted readings (finished, not unsure) in the recent window
+    recent_total: int | None  # counted readings (finished, not unsure) in the recent window
     recent_share: float | None
     previous_share: float | None
     share_change: float | None
@@ -53,7 +60,17 @@ class PortalRow:
     # The rules of the open flags, in the order they were raised (their display names).
     flag_rules: tuple[str, ...] = ()
     # Unsure readings of the recent window: listed on the patient's page, left out of the shares above.
-    recent_unsure: int = 0
+    recent_unsure: int | None = 0
+    # What the patient shares with this psychologist: the fields of any other category are None (flagged False).
+    categories: tuple[str, ...] = tuple(SharingCategory.values)
+
+    def shares(self, category: str) -> bool:
+        return category in self.categories
+
+    @property
+    def shared(self) -> dict[str, bool]:
+        """For templates: `row.shared.readings`."""
+        return {category: category in self.categories for category in SharingCategory.values}
 
     @property
     def recent_percent(self) -> int | None:
@@ -72,6 +89,17 @@ def _recency(last: datetime | None, now: datetime) -> str:
         if age_days <= limit:
             return colour
     return "grey"
+
+
+def _shared(category: str, expression: Expression | Any, output_field: Any, default: Any = None) -> Case:
+    """`expression` where the link shares `category`, else `default`: computed in SQL from the link's column
+    (CareLink.category_field, the same definition as `CareLink.shares`), so sorting never orders by a value
+    the psychologist may not see."""
+    return Case(
+        When(Q(**{CareLink.category_field(category): True}), then=expression),
+        default=Value(default),
+        output_field=output_field,
+    )
 
 
 def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datetime | None = None) -> list[PortalRow]:
@@ -119,16 +147,18 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
                     patient__photo_assessments__captured_at__lte=now,
                 ),
             ),
-            last_assessment_at=Subquery(last_photo),
-            latest_cbi=Subquery(latest_cbi),
-            flagged=burnout_flag_open_exists(user_ref="patient_id"),
+            last_assessment_at=_shared(READINGS, Subquery(last_photo), DateTimeField()),
+            latest_cbi=_shared(QUESTIONNAIRE, Subquery(latest_cbi), FloatField()),
+            flagged=_shared(FLAGS, burnout_flag_open_exists(user_ref="patient_id"), BooleanField(), False),
         )
         .annotate(
-            recent_total=Count(pa, filter=recent & counted),
-            recent_unsure=Count(pa, filter=recent & unsure_q(prefix="window_photos__")),
-            recent_negative=Count(pa, filter=recent & negative),
-            previous_total=Count(pa, filter=previous & counted),
-            previous_negative=Count(pa, filter=previous & negative),
+            recent_total=_shared(READINGS, Count(pa, filter=recent & counted), IntegerField()),
+            recent_unsure=_shared(
+                READINGS, Count(pa, filter=recent & unsure_q(prefix="window_photos__")), IntegerField()
+            ),
+            recent_negative=_shared(READINGS, Count(pa, filter=recent & negative), IntegerField()),
+            previous_total=_shared(READINGS, Count(pa, filter=previous & counted), IntegerField()),
+            previous_negative=_shared(READINGS, Count(pa, filter=previous & negative), IntegerField()),
         )
         .annotate(
             recent_share=share("recent_negative", "recent_total"),
@@ -153,6 +183,7 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
     # Plain values, not model instances: with hundreds of patients building objects costs more than the query.
     fields = ("pk", "patient_id", "display_name", "last_assessment_at", "recent_total", "recent_share")
     fields += ("previous_share", "share_change", "flagged", "latest_cbi", "recent_unsure")
+    fields += tuple(CareLink.category_field(category) for category in SharingCategory.values)
     values = list(links.values(*fields))
     rules = _open_flag_rules([row["patient_id"] for row in values if row["flagged"]])
     return [
@@ -170,6 +201,7 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
             latest_cbi=row["latest_cbi"],
             flag_rules=tuple(rules.get(row["patient_id"], ())),
             recent_unsure=row["recent_unsure"],
+            categories=tuple(c for c in SharingCategory.values if row[CareLink.category_field(c)]),
         )
         for row in values
     ]

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.channels import ALERT_BY_EMAIL, channel_alert_deliver
-from accounts.models import PsychologistProfile
+from accounts.models import PsychologistProfile, SharingCategory
 from accounts.selectors import care_link_list_visible
 from burnout_site.queue import task_enqueue
 from emotions.burnout import burnout_rule_states
@@ -88,8 +88,13 @@ def burnout_flag_evaluate_all(*, now: datetime | None = None) -> int:
 def _burnout_flags_notify(user_id: int, flag_ids: list[int]) -> None:
     """Alert each psychologist the person shares with now: by the channel they chose, e-mail by default."""
     flags = list(BurnoutFlag.objects.filter(pk__in=flag_ids, user_id=user_id))
-    # Not while the person has withdrawn the processing consent: that pauses what psychologists see and hear.
-    links = list(care_link_list_visible().filter(patient_id=user_id).select_related("psychologist", "patient"))
+    # Not while the person has withdrawn the processing consent: that pauses what psychologists see and hear;
+    # and only to the psychologists the person shares their flags with.
+    links = list(
+        care_link_list_visible(category=SharingCategory.FLAGS)
+        .filter(patient_id=user_id)
+        .select_related("psychologist", "patient")
+    )
     if not flags or not links:
         return
     chosen = dict(

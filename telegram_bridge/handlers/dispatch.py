@@ -11,7 +11,7 @@ from django.utils import translation
 from telegram import CallbackQuery, Message, Update
 
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers import commands, delete, feedback, mood, photos, questionnaire, reminders
+from telegram_bridge.handlers import commands, delete, feedback, mood, photos, questionnaire, reminders, sharing
 from telegram_bridge.handlers.chat import account_of, send
 from telegram_bridge.handlers.texts import (
     malformed_text,
@@ -42,6 +42,8 @@ COMMAND_HANDLERS: dict[str, CommandHandler] = {
     "/cbi": questionnaire.on_cbi,
     "/delete": delete.on_delete,
     "/remind": reminders.on_remind,
+    "/keepphotos": photos.on_keep_photos,
+    "/share": sharing.on_share,
 }
 
 ButtonHandler = Callable[[BotSession, CallbackQuery, TelegramAccount, str], "str | None"]
@@ -52,6 +54,7 @@ BUTTON_HANDLERS: dict[str, ButtonHandler] = {
     feedback.FEEDBACK_CALLBACK_PREFIX: feedback.on_feedback_button,
     questionnaire.CBI_CALLBACK_PREFIX: questionnaire.on_cbi_button,
     DELETE_TOKEN_VALUE: delete.on_delete_button,
+    sharing.SHARE_CALLBACK_PREFIX: sharing.on_share_button,
 }
 
 

@@ -26,20 +26,23 @@ from emotions.services import (
 )
 from telegram_bridge.client import BotSession
 from telegram_bridge.delivery import NOTIFY_ATTEMPTS, message_send, retry_delay
-from telegram_bridge.handlers.chat import account_of, send
+from telegram_bridge.handlers.chat import account_of, linked_or_reply, send
 from telegram_bridge.handlers.feedback import feedback_row
 from telegram_bridge.handlers.mood import mood_keyboard
 from telegram_bridge.handlers.texts import (
     assessment_result_text,
     consent_required_text,
     download_failed_text,
+    keep_photos_text,
     not_a_photo_text,
     not_linked_text,
+    photo_deleted_text,
     photo_received_text,
     reply_language,
     too_big_text,
 )
 from telegram_bridge.models import TelegramAccount
+from telegram_bridge.services import telegram_keep_photos_set, telegram_photo_deletion_told
 
 logger = logging.getLogger(__name__)
 
@@ -139,14 +142,21 @@ def assessment_notify(*, assessment_id: int) -> None:
         assessment_notification_done(assessment_id=assessment_id)
         return
     with translation.override(reply_language(account.language)), BotSession() as session:
+        # Tried with the first attempt only: a refusal (older than 48 hours, already deleted) stays one.
+        deleted = attempt == 1 and _photo_message_delete(session, assessment=assessment, account=account)
+        # Said in a result, not beside an error that asks for the photo again.
+        tell = deleted and not account.photo_deletion_told and assessment.status == PhotoAssessment.Status.DONE
+        text = assessment_result_text(assessment, note=photo_deleted_text() if tell else "")
         markup = _result_keyboard(assessment) if assessment.status == PhotoAssessment.Status.DONE else None
         failure = message_send(
             session,
             chat_id=account.chat_id,
-            text=assessment_result_text(assessment),
+            text=text,
             what=f"result of assessment {assessment_id}",
             reply_markup=markup,
         )
+    if tell and failure is None:
+        telegram_photo_deletion_told(account=account)
     if failure is None or failure.refused or attempt >= NOTIFY_ATTEMPTS:
         if failure is not None and not failure.refused:
             logger.warning("giving up on the result of assessment %s after %s attempts", assessment_id, attempt)
@@ -156,3 +166,36 @@ def assessment_notify(*, assessment_id: int) -> None:
     delay = retry_delay(attempt=attempt, retry_after=failure.retry_after)
     logger.info("result of assessment %s not sent (%r): retrying in %.0f s", assessment_id, failure.error, delay)
     assessment_notification_later(assessment_id=assessment_id, not_before=timezone.now() + timedelta(seconds=delay))
+
+
+def _photo_message_delete(session: BotSession, *, assessment: PhotoAssessment, account: TelegramAccount) -> bool:
+    """Delete the person's photo message from the chat after its analysis, unless they keep their photos.
+
+    The Bot API lets a bot delete messages of a private chat for 48 hours; any refusal or network failure is
+    logged and not tried again (the assessment and its result are unaffected). Only the message this
+    assessment came from (its source key, "chat:message") is touched.
+    """
+    if account.keep_photos or assessment.source != PhotoAssessment.Source.TELEGRAM:
+        return False
+    chat, _sep, message = assessment.source_key.partition(":")
+    if not (chat.lstrip("-").isdecimal() and message.isdecimal()):
+        return False
+    try:
+        session.call(session.bot.delete_message(chat_id=int(chat), message_id=int(message)))
+    except TelegramError as exc:
+        logger.warning("could not delete the photo message of assessment %s: %r", assessment.pk, exc)
+        return False
+    return True
+
+
+def on_keep_photos(session: BotSession, message: Message, argument: str) -> None:
+    """/keepphotos on|off; anything else answers with what holds now and how to change it."""
+    account = linked_or_reply(session, message)
+    if account is None:
+        return
+    choice = {"on": True, "вкл": True, "off": False, "выкл": False}.get(argument.lower())
+    if choice is None:
+        send(session, message.chat_id, keep_photos_text(keep=account.keep_photos, changed=False))
+        return
+    telegram_keep_photos_set(account=account, keep=choice)
+    send(session, message.chat_id, keep_photos_text(keep=choice, changed=True))

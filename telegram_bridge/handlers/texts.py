@@ -48,6 +48,8 @@ def help_text() -> str:
         "/mood - tell me how you feel (1-5)\n"
         "/remind HH:MM - a daily check-in at this time; /remind off stops it\n"
         "/cbi - a short burnout questionnaire (six questions)\n"
+        "/share - who sees your data; stop sharing\n"
+        "/keepphotos on|off - keep your photos in this chat (by default I delete them after the analysis)\n"
         "/unlink - disconnect this chat from your account\n"
         "/delete - delete your account and all your data\n"
         "/help - this message"
@@ -203,7 +205,8 @@ def photo_received_text() -> str:
     return _("Got it! Analysing your photo…")
 
 
-def assessment_result_text(assessment: PhotoAssessment) -> str:
+def assessment_result_text(assessment: PhotoAssessment, *, note: str = "") -> str:
+    """The result; `note` (a paragraph of its own) goes before the questions, which stay just above their buttons."""
     if assessment.status != PhotoAssessment.Status.DONE:
         return assessment.user_message()
     lines = [_("Your emotion: %(emotion)s") % {"emotion": assessment.label_display}]
@@ -216,6 +219,8 @@ def assessment_result_text(assessment: PhotoAssessment) -> str:
     lines.append(_("Valence: %(valence)s") % {"valence": assessment.get_valence_display()})
     if assessment.negativity_percent is not None:
         lines.append(negative_tone_text(assessment.negativity_percent))
+    if note:
+        lines.append(f"\n{note}\n")
     lines.append(mood_question_text())
     lines.append(_("Was this reading right?"))
     return "\n".join(lines)
@@ -235,6 +240,28 @@ def confidence_text(assessment: PhotoAssessment) -> str:
 def negative_tone_text(percent: int) -> str:
     # "Negative tone", not "negative": that word is kept for the share of readings whose top emotion is negative.
     return _("Negative tone of this photo: %(percent)s%%") % {"percent": percent}
+
+
+# --- the photo message after its analysis ---------------------------------------------------------------
+
+
+def photo_deleted_text() -> str:
+    return _(
+        "I deleted your photo from this chat after the analysis, as the website deletes it. To keep your "
+        "photos in the chat, send /keepphotos on."
+    )
+
+
+def keep_photos_text(*, keep: bool, changed: bool) -> str:
+    """The answer to /keepphotos: what was set, or (without a valid argument) what holds now and how to change it."""
+    if keep:
+        text = _("Your photos now stay in this chat.") if changed else _("Your photos stay in this chat.")
+        return text + " " + _("Send /keepphotos off to have each one deleted after the analysis.")
+    if changed:
+        text = _("I will now delete each photo from this chat after the analysis.")
+    else:
+        text = _("I delete each photo from this chat after the analysis.")
+    return text + " " + _("Send /keepphotos on to keep them.")
 
 
 def mood_question_text() -> str:
@@ -371,3 +398,39 @@ def delete_cancelled_text() -> str:
 
 def account_deleted_text() -> str:
     return _("Your account and all your data have been deleted.")
+
+
+# --- /share: who sees the person's data ------------------------------------------------------------------
+
+
+def share_list_text(lines: list[str]) -> str:
+    """`lines`: one per active link, "name: categories"."""
+    if not lines:
+        return _("You do not share your data with anyone.")
+    listed = "\n".join(f"• {line}" for line in lines)
+    return (
+        _("You share your data with:")
+        + f"\n{listed}\n\n"
+        + _("Tap a button to stop sharing. You can change what each one sees on the website: %(url)s")
+        % {"url": site_url("care:index")}
+    )
+
+
+def share_stop_label(name: str) -> str:
+    return _("Stop sharing with %(name)s") % {"name": name}
+
+
+def share_confirm_text(name: str) -> str:
+    return _("Stop sharing with %(name)s? They will no longer see your data, from now on.") % {"name": name}
+
+
+def share_yes_label() -> str:
+    return _("Yes, stop sharing")
+
+
+def share_stopped_text(name: str) -> str:
+    return _("%(name)s can no longer see your data.") % {"name": name}
+
+
+def share_cancelled_text() -> str:
+    return _("Cancelled. Nothing was changed.")

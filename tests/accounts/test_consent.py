@@ -33,10 +33,25 @@ def _publish(kind: str, version: int, **extra: object) -> ConsentDocument:
 
 
 def test_version_one_of_each_document_is_published_by_the_migration() -> None:
+    # Sharing is at version 2 (accounts 0008): the version that names the categories the person chooses.
     for kind in ConsentKind.values:
         document = consent_current_document(kind=kind)
-        assert document is not None and document.version == 1 and document.published
+        expected = 2 if kind == ConsentKind.SHARING else 1
+        assert document is not None and document.version == expected and document.published
         assert document.text and document.text_ru
+
+
+def test_the_sharing_document_names_exactly_the_chosen_categories() -> None:
+    document = consent_current_document(kind=ConsentKind.SHARING)
+    assert document is not None
+    mood_only = document.text_for("en", ["mood"])
+    assert "my mood ratings and the notes I add to them" in mood_only
+    assert "emotion readings" not in mood_only and "questionnaire" not in mood_only and "flags" not in mood_only
+    russian = document.text_for("ru", ["questionnaire", "flags"])
+    assert "мои баллы по опроснику выгорания" in russian and "предупреждающие отметки" in russian
+    assert "настроения" not in russian and "{categories}" not in russian
+    # Read before choosing (the API's list of documents): every category is named.
+    assert all(words[0] in document.text_for("en") for words in document.category_texts.values())
 
 
 def test_current_document_is_the_newest_published_one_in_effect() -> None:

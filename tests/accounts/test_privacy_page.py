@@ -47,11 +47,8 @@ def test_privacy_page_shows_who_viewed_the_data_and_when(client_logged_in: Clien
     assert "Saw you in their patient list" in body and "Opened your charts" in body
     # The patient page opens with the brief since the last session: its read is a line of its own.
     assert "Read your summary since the last session" in body
-    assert [event.action for event in response.context["reads"]] == [
-        "brief_view",
-        "portal_detail_view",
-        "portal_list_view",
-    ]
+    [day] = response.context["read_days"]
+    assert [entry.action for entry in day.entries] == ["brief_view", "portal_detail_view", "portal_list_view"]
 
 
 def test_nobody_viewed_yet(client_logged_in: Client) -> None:

@@ -123,17 +123,22 @@ def test_lookup_then_share_then_revoke(patient_api: APIClient, user: User) -> No
     found = patient_api.get(f"/api/v1/psychologists/{code.lower()}/")
     assert found.json() == {"id": profile.user.pk, "name": "Vera"}
 
-    created = patient_api.post(LINKS, {"code": code, "document": _doc("sharing").pk}, format="json")
+    created = patient_api.post(
+        LINKS, {"code": code, "document": _doc("sharing").pk, "categories": ["readings"]}, format="json"
+    )
     assert created.status_code == 201
     link = CareLink.objects.get(patient=user)
     assert created.json()["id"] == link.pk and created.json()["status"] == "active"
+    assert created.json()["categories"] == ["readings"] and created.json()["review_pending"] is False
     assert ConsentEvent.objects.get(care_link=link).channel == "api"
 
     listed = patient_api.get(LINKS).json()
     assert [item["id"] for item in listed["results"]] == [link.pk]
     assert listed["results"][0]["psychologist"]["name"] == "Vera"
 
-    again = patient_api.post(LINKS, {"code": code, "document": _doc("sharing").pk}, format="json")
+    again = patient_api.post(
+        LINKS, {"code": code, "document": _doc("sharing").pk, "categories": ["readings"]}, format="json"
+    )
     assert_error(again, 409, "already_linked")
 
     revoked = patient_api.post(f"{LINKS}{link.pk}/revoke/")
@@ -146,7 +151,9 @@ def test_lookup_then_share_then_revoke(patient_api: APIClient, user: User) -> No
 def test_share_with_an_unknown_code(patient_api: APIClient) -> None:
     pending = PsychologistProfileFactory(verified_at=None)
     for code in ("NOPE2345", pending.code):
-        response = patient_api.post(LINKS, {"code": code, "document": _doc("sharing").pk}, format="json")
+        response = patient_api.post(
+            LINKS, {"code": code, "document": _doc("sharing").pk, "categories": ["readings"]}, format="json"
+        )
         error = assert_error(response, 400, "unknown_code")
         assert error["fields"] == {"code": ["No verified psychologist has this code. Please check it and try again."]}
         assert_error(patient_api.get(f"/api/v1/psychologists/{code}/"), 404, "not_found")
@@ -157,14 +164,20 @@ def test_share_with_an_outdated_document(patient_api: APIClient) -> None:
     profile = PsychologistProfileFactory()
     old = _doc("sharing")
     ConsentDocument.objects.create(kind="sharing", version=old.version + 1, text="v2", published=True)
-    response = patient_api.post(LINKS, {"code": profile.code, "document": old.pk}, format="json")
+    response = patient_api.post(
+        LINKS, {"code": profile.code, "document": old.pk, "categories": ["readings"]}, format="json"
+    )
     assert_error(response, 409, "outdated")
     assert not CareLink.objects.exists()
 
 
 def test_share_invalid_input(patient_api: APIClient) -> None:
     error = assert_error(patient_api.post(LINKS, {}, format="json"), 400, "invalid")
-    assert error["fields"] == {"code": ["This field is required."], "document": ["This field is required."]}
+    assert error["fields"] == {
+        "code": ["This field is required."],
+        "document": ["This field is required."],
+        "categories": ["This field is required."],
+    }
 
 
 def test_psychologists_do_not_share(verified_psychologist: User) -> None:

@@ -128,6 +128,7 @@ def test_patient_list_and_dynamics(psychologist_api: APIClient, two_factor_psych
     assert set(rows[0]) == {
         "id",
         "name",
+        "categories",
         "last_assessment_at",
         "recent_total",
         "recent_share",

@@ -37,6 +37,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/psychologists/{code}/"),
     ("get", "/api/v1/care-links/"),
     ("post", "/api/v1/care-links/"),
+    ("patch", "/api/v1/care-links/{id}/"),
     ("post", "/api/v1/care-links/{id}/revoke/"),
     ("post", "/api/v1/photos/"),
     ("get", "/api/v1/assessments/"),

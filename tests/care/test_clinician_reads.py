@@ -57,16 +57,19 @@ def test_the_list_read_records_only_the_page_shown(verified_psychologist: User) 
 def test_the_detail_read_records_the_opened_charts(verified_psychologist: User) -> None:
     [patient] = _patients(verified_psychologist, 1)
 
-    read = selectors.patient_detail_read(psychologist=verified_psychologist, patient_id=patient.pk, days=90)
+    read = selectors.patient_detail_read(
+        psychologist=verified_psychologist, patient_id=patient.pk, days=90, build=lambda person, categories: {}
+    )
 
-    assert read is not None and read[0] == patient and read[1].patient == patient
+    assert read is not None and read[0].patient == patient and read[0].link.patient == patient
     event = READS.get()
     assert (event.actor, event.subject_user, event.action) == (
         verified_psychologist,
         patient,
         AuditEvent.Action.PORTAL_DETAIL_VIEW,
     )
-    assert event.detail == {"days": 90}
+    # The categories the patient shared at the time of the read (all, here) are recorded with it.
+    assert event.detail == {"days": 90, "categories": ["readings", "mood", "questionnaire", "flags"]}
 
 
 def test_the_dynamics_read_records_the_period(verified_psychologist: User) -> None:
@@ -74,8 +77,12 @@ def test_the_dynamics_read_records_the_period(verified_psychologist: User) -> No
     found = selectors.patient_get_of_psychologist(psychologist=verified_psychologist, patient_id=patient.pk)
     assert found == patient and not READS.exists()  # finding who the patient is reads none of their data
 
+    share = selectors.patient_share_get(
+        psychologist=verified_psychologist, patient_id=patient.pk, read="patient_dynamics"
+    )
+    assert share is not None and not READS.exists()
     buckets = selectors.patient_dynamics_read(
-        psychologist=verified_psychologist, patient=patient, first_day=date(2026, 3, 2), last_day=date(2026, 3, 4)
+        psychologist=verified_psychologist, share=share, first_day=date(2026, 3, 2), last_day=date(2026, 3, 4)
     )
 
     assert len(buckets) == 3
@@ -92,7 +99,12 @@ def test_someone_elses_patient_is_not_found_and_nothing_is_recorded(verified_psy
     stranger = UserFactory()
     link_patient(stranger, PsychologistProfileFactory().user)
 
-    assert selectors.patient_detail_read(psychologist=verified_psychologist, patient_id=stranger.pk, days=30) is None
+    assert (
+        selectors.patient_detail_read(
+            psychologist=verified_psychologist, patient_id=stranger.pk, days=30, build=lambda person, categories: {}
+        )
+        is None
+    )
     assert selectors.patient_get_of_psychologist(psychologist=verified_psychologist, patient_id=stranger.pk) is None
     assert not READS.exists()
 

@@ -27,29 +27,42 @@ def test_code_leads_to_the_sharing_consent_naming_the_psychologist(client_logged
     body = page.content.decode()
     assert page.status_code == 200
     assert "Share your data with Maria Weber" in body
-    assert "I agree to share my data with Maria Weber" in body
     assert profile.licence_number in body
-    assert "I agree to share my emotion dynamics with the psychologist named above" in body
+    # The categories come first (none chosen for the person); the consent text names exactly the chosen ones.
+    assert 'name="categories"' in body and "checked" not in body
+    assert "I agree to share my data with Maria Weber" not in body
+
+    chosen = client_logged_in.get(entered["Location"], {"step": "review", "categories": ["flags", "readings"]})
+    body = html.unescape(chosen.content.decode())
+    assert chosen.status_code == 200
+    assert "I agree to share my data with Maria Weber" in body
+    assert "I agree to share the following data with the psychologist named above" in body
+    assert "my emotion readings: the charts of the share of negative emotions" in body
+    assert "the burnout warning flags computed from my data" in body
+    assert "mood ratings" not in body.split("document-text")[1]
+    assert "questionnaire scores" not in body.split("document-text")[1]
 
 
 def test_confirming_opens_the_link_and_records_the_sharing_consent(client_logged_in: Client, user: object) -> None:
     profile = PsychologistProfileFactory()
 
-    response = client_logged_in.post(reverse("care:invite", args=[profile.code]))
+    response = client_logged_in.post(reverse("care:invite", args=[profile.code]), {"categories": ["mood", "flags"]})
 
     assert response.status_code == 302
     link = CareLink.objects.get(patient=user, psychologist=profile.user)
     assert link.status == CareLink.Status.ACTIVE
+    assert link.categories == ("mood", "flags") and not link.categories_review_pending
     event = ConsentEvent.objects.get(user=user, document__kind=ConsentKind.SHARING)
     assert event.granted and event.care_link == link and event.channel == "web"
+    assert event.categories == ["mood", "flags"]
     assert AuditEvent.objects.filter(subject_user=user, action="care_link_created").exists()
 
 
 def test_double_confirmation_is_a_clear_conflict(client_logged_in: Client, user: object) -> None:
     profile = PsychologistProfileFactory()
-    client_logged_in.post(reverse("care:invite", args=[profile.code]))
+    client_logged_in.post(reverse("care:invite", args=[profile.code]), {"categories": ["readings"]})
 
-    again = client_logged_in.post(reverse("care:invite", args=[profile.code]))
+    again = client_logged_in.post(reverse("care:invite", args=[profile.code]), {"categories": ["readings"]})
 
     assert again.status_code == 409
     assert "You already share your data with this psychologist." in again.content.decode()
@@ -131,7 +144,7 @@ def test_sharing_again_after_revoking_opens_a_new_link(user: object) -> None:
     first.status = CareLink.Status.REVOKED
     first.save()
 
-    second = care_link_create(patient=user, code=profile.code)
+    second = care_link_create(patient=user, code=profile.code, categories=["readings"])
 
     assert second.pk != first.pk and second.is_active
 

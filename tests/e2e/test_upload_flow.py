@@ -10,6 +10,7 @@ transactional test) would also wipe the rows data migrations create for other te
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -233,6 +234,10 @@ def test_not_right_then_the_right_emotion_changes_the_agreement_figure(stack: St
             page.set_default_timeout(15_000)
             _sign_up_and_upload(page, stack, photo)
             result_url = page.url
+            # The reading comes with how sure it is, in words and as a percentage.
+            expect(page.locator("p.confidence")).to_contain_text(
+                re.compile(r"How sure: (sure|fairly sure|unsure) \(\d+%\)")
+            )
 
             page.get_by_role("link", name="Back to the dashboard").click()
             figure = page.locator(".feedback-agreement .agreement-figure")

@@ -30,6 +30,7 @@ SUPPORTED = {
     "answerCallbackQuery",
     "editMessageText",
     "editMessageReplyMarkup",
+    "deleteMessage",
     "setWebhook",
     "deleteWebhook",
     "getUpdates",

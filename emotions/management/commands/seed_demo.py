@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import CareLink, ConsentKind, PsychologistProfile
+from accounts.models import CareLink, ConsentKind, PsychologistProfile, SharingCategory
 from accounts.selectors import consent_current_document, consent_is_active, psychologist_profile_get
 from accounts.services import care_link_create, consent_grant
 from emotions.confidence import confidence_of
@@ -213,5 +213,5 @@ class Command(BaseCommand):
             verified_at=timezone.now(),
         )
         if not CareLink.objects.filter(patient=patient, psychologist=doctor, status=CareLink.Status.ACTIVE).exists():
-            care_link_create(patient=patient, code=profile.code)
+            care_link_create(patient=patient, code=profile.code, categories=SharingCategory.values)
         return doctor
