@@ -24,6 +24,7 @@ from emotions import selectors
 from emotions.forms import CareSessionForm
 from emotions.portal_csv import portal_rows_csv
 from emotions.reports import own_report_read, patient_report_read, report_days_parse
+from emotions.services.flag_acknowledgements import burnout_flag_acknowledge
 from emotions.services.sessions import care_session_create
 
 
@@ -41,6 +42,22 @@ def portal_session_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     except Refusal as refusal:
         return refusal_page(request, refusal)
     messages.success(request, _("The session date has been saved. The brief now starts there."))
+    return redirect("portal:patient_detail", patient_id=patient_id)
+
+
+@portal_access_required
+@require_POST
+def portal_flag_acknowledge(request: HttpRequest, patient_id: int, flag_id: int) -> HttpResponse:
+    """Acknowledge an open flag with a short note; a refusal is a page with its reason and status."""
+    try:
+        burnout_flag_acknowledge(
+            psychologist=request.user, patient_id=patient_id, flag_id=flag_id, note=request.POST.get("note", "")
+        )
+    except Refusal as refusal:
+        if refusal.status == 404:
+            raise Http404 from None
+        return refusal_page(request, refusal)
+    messages.success(request, _("Acknowledged. The patient sees that you saw the signal, not your note."))
     return redirect("portal:patient_detail", patient_id=patient_id)
 
 

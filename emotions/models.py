@@ -480,3 +480,35 @@ class CareSession(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} link {self.link_id} {self.on:%Y-%m-%d}"
+
+
+class FlagAcknowledgement(models.Model):
+    """A psychologist has seen an open burnout flag, with a short note for themself.
+
+    The note is the psychologist's own: no other psychologist and not the patient sees it; the patient sees that
+    the signal was seen, and when. One per flag and psychologist (acknowledging again changes the note).
+    """
+
+    NOTE_MAX_LENGTH = 280
+
+    flag = models.ForeignKey(
+        BurnoutFlag, on_delete=models.CASCADE, related_name="acknowledgements", verbose_name=_("burnout flag")
+    )
+    psychologist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="flag_acknowledgements",
+        verbose_name=_("psychologist"),
+    )
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    at = models.DateTimeField(_("seen at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("flag acknowledgement")
+        verbose_name_plural = _("flag acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["flag", "psychologist"], name="emotions_flag_ack_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} flag {self.flag_id} seen by {self.psychologist_id}"

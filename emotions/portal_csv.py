@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,11 +41,15 @@ def _row(row: PortalRow, not_shared: str) -> list[Any]:
         else not_shared
     )
     flags = (
-        ["yes" if row.flagged else "no", "; ".join(row.flag_rules)]
+        [_yes(row.flagged), "; ".join(row.flag_rules), "" if not row.flagged else _yes(not row.unacknowledged)]
         if row.shares(SharingCategory.FLAGS)
-        else [not_shared, not_shared]
+        else [not_shared] * 3
     )
-    return [row.patient_id, _text(row.name), *readings, questionnaire, *flags]
+    return [row.patient_id, _text(row.name), *readings, questionnaire, *flags, _yes(row.quiet)]
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def portal_rows_csv(rows: Iterable[PortalRow], *, window_days: int) -> str:
@@ -63,6 +68,8 @@ def portal_rows_csv(rows: Iterable[PortalRow], *, window_days: int) -> str:
             _("Burnout questionnaire (0–100)"),
             _("Needs attention"),
             _("Burnout signal"),
+            _("Acknowledged by you"),
+            _("Quiet (no data for %(days)s days)") % {"days": settings.PORTAL_QUIET_AFTER_DAYS},
         ]
     )
     not_shared = _("not shared")

@@ -28,5 +28,10 @@ portal_urlpatterns = [
     path("patients/<int:patient_id>/alias/", views.portal_patient_alias, name="patient_alias"),
     path("patients/<int:patient_id>/end/", views.portal_end_link, name="end_link"),
     path("patients/<int:patient_id>/sessions/", clinician_views.portal_session_new, name="session_new"),
+    path(
+        "patients/<int:patient_id>/flags/<int:flag_id>/acknowledge/",
+        clinician_views.portal_flag_acknowledge,
+        name="flag_acknowledge",
+    ),
     path("patients/<int:patient_id>/report.pdf", clinician_views.portal_patient_report, name="patient_report"),
 ]

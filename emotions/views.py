@@ -40,6 +40,7 @@ from emotions.forms import CareSessionForm, CbiForm, PhotoUploadForm, SelfReport
 from emotions.guidance import cbi_guidance
 from emotions.models import EMOTION_NAMES, UNSURE_NOT_COUNTED, AssessmentFeedback, PhotoAssessment, SelfReport
 from emotions.selectors.brief import care_session_list, patient_brief_read
+from emotions.selectors.burnout import burnout_flag_seen_list, flag_acknowledgement_map
 from emotions.services import (
     FeedbackRejected,
     QuestionnaireRejected,
@@ -158,6 +159,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "correlation": correlation_context(request.user),
             "baseline": baseline_context(request.user) if context["has_any"] else None,
             "open_flags": selectors.burnout_flag_list_open(user=request.user),
+            # That a psychologist has seen a signal, and when; never their note.
+            "flags_seen": burnout_flag_seen_list(user=request.user),
             "emotion_choices": EMOTION_CHOICES,
             "feedback_next": request.get_full_path(),
             "feedback_agreement": selectors.assessment_feedback_agreement_get(user=request.user),
@@ -284,6 +287,7 @@ def portal_patients(request: HttpRequest) -> HttpResponse:
         "sorts": selectors.PORTAL_SORTS,
         "profile": request.psychologist_profile,
         "window_days": settings.PORTAL_WINDOW_DAYS,
+        "quiet_days": settings.PORTAL_QUIET_AFTER_DAYS,
     }
     return render(request, "portal/patients.html", context)
 
@@ -327,6 +331,9 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
             "read_only": True,
         }
     )
+    # Each open flag with this psychologist's own acknowledgement (and note), when there is one.
+    acks = flag_acknowledgement_map(psychologist=request.user, flags=context["open_flags"])
+    context["flag_rows"] = [(flag, acks.get(flag.pk)) for flag in context["open_flags"]]
     return render(request, "portal/patient_detail.html", context)
 
 

@@ -48,6 +48,8 @@ READ_CATEGORIES: dict[str, tuple[str, ...]] = {
     # The brief, the PDF report and the list export show each shared category and leave the others out.
     "brief": ALL_CATEGORIES,
     "report": ALL_CATEGORIES,
+    # Acknowledging a flag needs the flags.
+    "flags": (FLAGS,),
 }
 
 

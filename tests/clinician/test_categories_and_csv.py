@@ -58,7 +58,8 @@ def test_a_mood_only_link_shows_mood_and_nothing_else(
 
     rows = list(csv.reader(io.StringIO(portal_client.get("/portal/patients.csv").content.decode("utf-8-sig"))))
     assert rows[1][0] == str(history.pk)
-    assert rows[1][2:] == ["not shared"] * 8
+    # The last mood rating (03-14) is within PORTAL_QUIET_AFTER_DAYS (7): not quiet.
+    assert rows[1][2:] == ["not shared"] * 9 + ["no"]
 
 
 @pytest.fixture
@@ -82,9 +83,10 @@ def test_the_csv_is_the_list_as_shown_and_each_patient_sees_the_export(
     assert [row[1] for row in rows[1:]] == ["'=HYPERLINK(1)", "Mira"]
     # The portal's window (PORTAL_WINDOW_DAYS = 14 × 24 h, from 03-06 noon) holds 28 counted readings, 12 negative
     # (43 %), and the unsure one; the window before holds the 4 of 03-06 morning, 1 negative (25 %): +18 points.
-    # CBI 75; the `rise` flag is open.
+    # CBI 75; the `rise` flag is open and not acknowledged; photos today, so not quiet.
     mira = rows[2]
-    assert mira[3:] == ["28", "1", "43", "18", "75", "yes", "Rise in negative photos"]
+    assert mira[3:] == ["28", "1", "43", "18", "75", "yes", "Rise in negative photos", "no", "no"]
+    assert rows[1][-1] == "yes"  # the other patient never sent anything: quiet
     events = AuditEvent.objects.filter(action=AuditEvent.Action.PORTAL_LIST_EXPORT)
     assert sorted(events.values_list("subject_user_id", flat=True)) == sorted([history.pk, other.pk])
     assert {event.detail["sort"] for event in events} == {"name"}
