@@ -21,10 +21,12 @@ from accounts.models import AuditEvent
 from accounts.views.common import message_page, refusal_page
 from burnout_site.errors import Refusal
 from emotions import selectors
+from emotions.burnout import THRESHOLD_BOUNDS
 from emotions.forms import CareSessionForm
 from emotions.portal_csv import portal_rows_csv
 from emotions.reports import own_report_read, patient_report_read, report_days_parse
 from emotions.services.flag_acknowledgements import burnout_flag_acknowledge
+from emotions.services.flag_thresholds import flag_threshold_set
 from emotions.services.sessions import care_session_create
 
 
@@ -58,6 +60,21 @@ def portal_flag_acknowledge(request: HttpRequest, patient_id: int, flag_id: int)
             raise Http404 from None
         return refusal_page(request, refusal)
     messages.success(request, _("Acknowledged. The patient sees that you saw the signal, not your note."))
+    return redirect("portal:patient_detail", patient_id=patient_id)
+
+
+@portal_access_required
+@require_POST
+def portal_thresholds_set(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Your own thresholds for this patient (empty: the default); out of bounds is a 400 page saying which."""
+    values = {name: request.POST.get(name, "") for name in THRESHOLD_BOUNDS}
+    try:
+        flag_threshold_set(psychologist=request.user, patient_id=patient_id, values=values)
+    except Refusal as refusal:
+        if refusal.status == 404:
+            raise Http404 from None
+        return refusal_page(request, refusal)
+    messages.success(request, _("Your thresholds for this patient are saved. They apply to your view only."))
     return redirect("portal:patient_detail", patient_id=patient_id)
 
 

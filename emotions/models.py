@@ -512,3 +512,26 @@ class FlagAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} flag {self.flag_id} seen by {self.psychologist_id}"
+
+
+class FlagThreshold(models.Model):
+    """A psychologist's own burnout thresholds for one patient (one care link), within THRESHOLD_BOUNDS.
+
+    Applied only to this psychologist's view of the patient page; the flags, the alerts and the patient's own
+    dashboard keep the defaults (docs/burnout-flags.md, "Your own thresholds"). Empty: the default.
+    """
+
+    link = models.OneToOneField(
+        "accounts.CareLink", on_delete=models.CASCADE, related_name="flag_threshold", verbose_name=_("care link")
+    )
+    negative_percent = models.PositiveSmallIntegerField(_("negative share, %"), null=True, blank=True)
+    rise_percent = models.PositiveSmallIntegerField(_("rise, points"), null=True, blank=True)
+    cbi_score = models.PositiveSmallIntegerField(_("questionnaire score"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("own threshold")
+        verbose_name_plural = _("own thresholds")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} link {self.link_id}"

@@ -33,5 +33,6 @@ portal_urlpatterns = [
         clinician_views.portal_flag_acknowledge,
         name="flag_acknowledge",
     ),
+    path("patients/<int:patient_id>/thresholds/", clinician_views.portal_thresholds_set, name="thresholds_set"),
     path("patients/<int:patient_id>/report.pdf", clinician_views.portal_patient_report, name="patient_report"),
 ]

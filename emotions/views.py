@@ -35,12 +35,20 @@ from accounts.views.common import refusal_page
 from burnout_site.rate_limits import RateLimited, photo_upload_take
 from burnout_site.storage import StorageUnavailable
 from emotions import selectors
+from emotions.burnout import THRESHOLD_BOUNDS, Thresholds
 from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
 from emotions.forms import CareSessionForm, CbiForm, PhotoUploadForm, SelfReportForm
 from emotions.guidance import cbi_guidance
-from emotions.models import EMOTION_NAMES, UNSURE_NOT_COUNTED, AssessmentFeedback, PhotoAssessment, SelfReport
+from emotions.models import (
+    EMOTION_NAMES,
+    UNSURE_NOT_COUNTED,
+    AssessmentFeedback,
+    BurnoutFlag,
+    PhotoAssessment,
+    SelfReport,
+)
 from emotions.selectors.brief import care_session_list, patient_brief_read
-from emotions.selectors.burnout import burnout_flag_seen_list, flag_acknowledgement_map
+from emotions.selectors.burnout import burnout_flag_seen_list, flag_acknowledgement_map, own_rule_states
 from emotions.services import (
     FeedbackRejected,
     QuestionnaireRejected,
@@ -334,6 +342,14 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
     # Each open flag with this psychologist's own acknowledgement (and note), when there is one.
     acks = flag_acknowledgement_map(psychologist=request.user, flags=context["open_flags"])
     context["flag_rows"] = [(flag, acks.get(flag.pk)) for flag in context["open_flags"]]
+    if share.shares(SharingCategory.FLAGS):
+        # The rules by this psychologist's own thresholds: their view only, the flags keep the defaults.
+        own, states = own_rule_states(link=link)
+        context.update(
+            own_threshold=own, own_states=[BurnoutFlag.Rule(state.rule).label for state in states if state.holds]
+        )
+        context["threshold_bounds"] = THRESHOLD_BOUNDS
+        context["threshold_defaults"] = Thresholds.defaults()
     return render(request, "portal/patient_detail.html", context)
 
 
