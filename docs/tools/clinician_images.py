@@ -52,7 +52,7 @@ def _seed() -> tuple[int, str, bytes]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from burnout_site.bench.report import year_of_data
-    from emotions.models import CareSession, SelfReport
+    from emotions.models import BurnoutFlag, CareSession, SelfReport
 
     call_command("migrate", verbosity=0)
     link = year_of_data(days=60, photos_per_day=4)
@@ -64,6 +64,7 @@ def _seed() -> tuple[int, str, bytes]:
     now = timezone.now()
     SelfReport.objects.create(user=patient, mood=2, note="Deadline week, slept badly", at=now - timedelta(days=3))
     CareSession.objects.create(link=link, on=timezone.localdate() - timedelta(days=9))
+    BurnoutFlag.objects.create(user=patient, rule=BurnoutFlag.Rule.RISE, raised_at=now - timedelta(days=2), value=0.2)
     device = TOTPDevice.objects.create(user=psychologist, name="docs", confirmed=True)
     client = Client()
     client.force_login(psychologist)
@@ -119,6 +120,8 @@ def _photograph(base: str, patient_id: int, session_key: str, out: Path) -> None
             page.screenshot(path=str(WORK / f"{name}.png"), full_page=True)
             if width == 1280:
                 page.locator("#brief").screenshot(path=str(out / "psychologist-brief.png"))
+            page.goto(f"{base}/portal/")
+            page.screenshot(path=str(WORK / f"psychologist-list-{width}.png"), full_page=True)
             context.close()
         # Chromium's own PDF viewer draws the page: A4 proportions, the page fitted to the width.
         viewer = browser.new_page(viewport={"width": 900, "height": 1290})
