@@ -90,6 +90,9 @@ def test_the_csv_is_the_list_as_shown_and_each_patient_sees_the_export(
     events = AuditEvent.objects.filter(action=AuditEvent.Action.PORTAL_LIST_EXPORT)
     assert sorted(events.values_list("subject_user_id", flat=True)) == sorted([history.pk, other.pk])
     assert {event.detail["sort"] for event in events} == {"name"}
+    own = Client()
+    own.force_login(history)
+    assert "Exported their patient list with you in it" in own.get("/accounts/privacy/").content.decode()
 
 
 @pytest.fixture
