@@ -18,13 +18,14 @@ CHROMIUM ?= /usr/bin/chromium
 # The venv's bin first, so the Procfile's `gunicorn` and `python` are the venv's.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run run-prod test test-faults lint migrate static schedules superuser demo chromium pdf-libs clean
+.PHONY: help run run-prod test test-faults test-load lint migrate static schedules superuser demo chromium pdf-libs clean
 
 help:
 	@echo "make run        install, migrate and start the web server + task worker on http://127.0.0.1:8000/"
 	@echo "make run-prod   the production shape here: gunicorn, WORKERS qclusters, PostgreSQL, Redis, S3 (docs/OPERATIONS.md)"
 	@echo "make test       install (with dev tools), lint and run the whole test suite"
 	@echo "make test-faults  the fault tests against real processes (object store, Redis stopped on purpose)"
+	@echo "make test-load  the load tests on the production shape, figures printed (LOAD_PHOTOS=500 for the full run)"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make migrate    apply database migrations"
 	@echo "make superuser  create the first admin account"
@@ -146,6 +147,11 @@ test: $(VENV)/.dev-installed node_modules/.installed .env chromium pdf-libs lint
 # this target runs only them, e.g. after changing the storage or queue code.
 test-faults: $(VENV)/.dev-installed .env
 	$(PY) -m pytest -m faults $(PYTEST_ARGS)
+
+# The load tests (marked `load`, tests/e2e/test_load.py): bounded, on 127.0.0.1, printing their figures. `make test`
+# and CI run them at a small size (40 photos); `LOAD_PHOTOS=500 make test-load` is the full run of docs/BENCHMARKS.md.
+test-load: $(VENV)/.dev-installed .env
+	$(PY) -m pytest -m load -s $(PYTEST_ARGS)
 
 # --- clean --------------------------------------------------------------------
 

@@ -1,4 +1,9 @@
-"""A locked or overloaded database answers 503 with Retry-After, never a hang or the generic 500 page.
+"""A locked, overloaded or briefly unreachable database answers 503 with Retry-After, never a hang or the
+generic 500 page.
+
+Unreachable: the PostgreSQL server is stopped, restarting or has dropped the connection (a fail-over, a
+restart for an upgrade). Like a lock, that is over in seconds, and asking again is the right thing to do;
+tests/e2e/test_database_down.py stops a real server for 10 s to show it.
 
 The database waits at most DATABASE_LOCK_TIMEOUT_MS for a lock and DATABASE_STATEMENT_TIMEOUT_MS for a
 statement (settings.py); past that the query raises OperationalError. Here that one kind of failure becomes
@@ -40,6 +45,18 @@ WEBHOOK_VIEW_NAME = "telegram_bridge:webhook"
 # serialization_failure: each one is over when the other transaction is, so asking again is right.
 _POSTGRESQL_BUSY = {"55P03", "57014", "40P01", "40001"}
 _SQLITE_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+# admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down); class 08 is
+# "connection exception".
+_POSTGRESQL_GOING_AWAY = {"57P01", "57P02", "57P03"}
+
+
+def _postgresql_unreachable(cause: BaseException | None) -> bool:
+    """psycopg's error for a server that is down or went away: no SQLSTATE at all (connection refused, the
+    connection closed under us) or one that says the server is shutting down or starting up."""
+    if cause is None or not type(cause).__module__.startswith("psycopg"):
+        return False
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in _POSTGRESQL_GOING_AWAY
 
 
 def is_database_busy(exc: BaseException) -> bool:
@@ -50,7 +67,7 @@ def is_database_busy(exc: BaseException) -> bool:
             return False
         if isinstance(seen, OperationalError):
             cause = seen.__cause__
-            if getattr(cause, "sqlstate", None) in _POSTGRESQL_BUSY:
+            if getattr(cause, "sqlstate", None) in _POSTGRESQL_BUSY or _postgresql_unreachable(cause):
                 return True
             code = getattr(cause, "sqlite_errorcode", None)
             if isinstance(code, int) and (code & 0xFF) in _SQLITE_BUSY:

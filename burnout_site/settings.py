@@ -164,6 +164,11 @@ Q_CLUSTER: dict[str, object] = {
     "timeout": env_int("Q_TIMEOUT", 120),
     "retry": env_int("Q_RETRY", 300),  # must exceed timeout, or a slow task runs twice
     "max_attempts": env_int("Q_MAX_ATTEMPTS", 3),
+    # django-q2 replaces a worker process after this many tasks (its default, 500, guards against leaks).
+    # Each new process loads the emotion model again, seconds in which that worker analyses nothing (16-17 s
+    # on a busy 2-core machine, docs/BENCHMARKS.md); a photo is up to three tasks, so 500 meant a reload
+    # every ~170 photos.
+    "recycle": env_int("Q_RECYCLE", 10_000),
     "ack_failures": True,
     "catch_up": False,
     "poll": 0.5,

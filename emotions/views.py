@@ -59,6 +59,7 @@ from emotions.services import (
     questionnaire_cbi_create,
     self_report_create,
 )
+from emotions.summary_words import summary_rows
 
 # The emotions a person may choose in "Was this right?", in the model's class order.
 EMOTION_CHOICES: list[tuple[str, Any]] = list(EMOTION_NAMES.items())
@@ -157,15 +158,22 @@ def assessment_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = dynamics_context(request.user, period_from(request.GET.get("days")))
+    days = period_from(request.GET.get("days"))
+    context = dynamics_context(request.user, days, request.GET.get("bucket"))
+    baseline = None
+    if context["has_any"]:
+        # One read of the baseline serves both "Compared with your usual" and the week's summary.
+        baseline, comparisons = selectors.baseline_comparisons(user=request.user)
+        week = selectors.week_summary_get(user=request.user, baseline=baseline)
+        context.update({"week": week, "standing": summary_rows(week)})
     context.update(
         {
             "mood_form": SelfReportForm(),
             "mood_next": request.get_full_path(),
             "cbi_due": selectors.questionnaire_cbi_due(user=request.user),
             "cbi_latest": selectors.questionnaire_cbi_latest(user=request.user),
-            "correlation": correlation_context(request.user),
-            "baseline": baseline_context(request.user) if context["has_any"] else None,
+            "correlation": correlation_context(request.user, days),
+            "baseline": baseline_context(baseline, comparisons) if baseline is not None else None,
             "open_flags": selectors.burnout_flag_list_open(user=request.user),
             # That a psychologist has seen a signal, and when; never their note.
             "flags_seen": burnout_flag_seen_list(user=request.user),
@@ -317,7 +325,9 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
         psychologist=request.user,
         patient_id=patient_id,
         days=days,
-        build=lambda patient, categories: dynamics_context(patient, days, categories),
+        build=lambda patient, categories: dynamics_context(
+            patient, days, request.GET.get("bucket"), categories=categories
+        ),
     )
     if read is None:
         raise Http404

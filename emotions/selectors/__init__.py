@@ -53,6 +53,7 @@ from emotions.selectors.pilot import pilot_report_build, research_cohort_list
 from emotions.selectors.portal import PORTAL_SORTS, RECENCY_COLOURS, PortalRow, portal_patient_row_list
 from emotions.selectors.questionnaires import questionnaire_cbi_due, questionnaire_cbi_latest, questionnaire_cbi_list
 from emotions.selectors.self_reports import self_report_daily_mood, self_report_list, self_report_list_between
+from emotions.selectors.summary import Direction, Measure, WeekSummary, week_summary_get
 
 __all__ = [
     "COMPARE_DAYS",
@@ -67,14 +68,17 @@ __all__ = [
     "BaselineComparison",
     "ClassShare",
     "DayBucket",
+    "Direction",
     "DynamicsBucket",
     "FeedbackAgreement",
+    "Measure",
     "MoodPair",
     "PatientShare",
     "PeriodSummary",
     "PortalRow",
     "RuleState",
     "Verdict",
+    "WeekSummary",
     "assessment_daily_negative_share",
     "assessment_dynamics",
     "assessment_emotion_mix",
@@ -110,4 +114,5 @@ __all__ = [
     "self_report_list",
     "self_report_list_between",
     "user_tzinfo_get",
+    "week_summary_get",
 ]

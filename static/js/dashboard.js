@@ -36,67 +36,51 @@
       return;
     }
     var daily = data.daily;
+    var datasets = [];
+    if (!data.weekly) {
+      datasets.push({
+        // The trend: the share over the trailing week, drawn as a line.
+        label: canvas.dataset.rollingLabel,
+        data: daily.rolling_share,
+        borderColor: "#c0392b",
+        backgroundColor: "rgba(192, 57, 43, 0.12)",
+        fill: true,
+        tension: 0.3,
+        pointRadius: 0,
+        spanGaps: true
+      });
+    }
+    datasets.push({
+      // Each day (points only: they jump with one or two photos a day) or each week (a line: weeks are the trend).
+      label: canvas.dataset.datasetLabel,
+      data: daily.negative_share,
+      borderColor: data.weekly ? "#c0392b" : "rgba(127, 140, 157, 0.9)",
+      backgroundColor: data.weekly ? "#c0392b" : "rgba(127, 140, 157, 0.6)",
+      showLine: data.weekly,
+      spanGaps: false,
+      clip: 5, // a point at 0 or 100 % is drawn whole, not cut by the chart's edge
+      tension: 0.2,
+      pointRadius: data.weekly ? 3 : (daily.days.length > 120 ? 1.5 : 2.5)
+    });
     new window.Chart(canvas, {
       type: "line",
-      data: {
-        labels: daily.days.map(dayLabel),
-        datasets: [{
-          // The trend: the share over the trailing week, drawn as a line.
-          label: canvas.dataset.rollingLabel,
-          data: daily.rolling_share,
-          borderColor: "#c0392b",
-          backgroundColor: "rgba(192, 57, 43, 0.12)",
-          fill: true,
-          tension: 0.3,
-          pointRadius: 0,
-          spanGaps: true
-        }, {
-          // Each day on its own: points only, they jump with one or two photos a day.
-          label: canvas.dataset.datasetLabel,
-          data: daily.negative_share,
-          borderColor: "rgba(127, 140, 157, 0.9)",
-          backgroundColor: "rgba(127, 140, 157, 0.6)",
-          showLine: false,
-          pointRadius: daily.days.length > 120 ? 1.5 : 3
-        }, {
-          // The person's own 1-5 rating on its own axis, so both can be read on one time line.
-          label: canvas.dataset.moodLabel,
-          data: data.mood,
-          yAxisID: "mood",
-          borderColor: "#1e8449",
-          backgroundColor: "#1e8449",
-          borderDash: [6, 4],
-          pointRadius: 3,
-          spanGaps: true,
-          hidden: !data.mood.some(function (value) { return value !== null; })
-        }]
-      },
+      data: { labels: daily.days.map(dayLabel), datasets: datasets },
       options: {
         animation: animation,
         maintainAspectRatio: false,
         scales: {
+          // One axis per chart: the mood has a chart of its own below.
           y: { min: 0, max: 100, title: { display: true, text: canvas.dataset.axisLabel } },
-          mood: {
-            position: "right",
-            min: 1,
-            max: 5,
-            ticks: { stepSize: 1 },
-            grid: { drawOnChartArea: false },
-            title: { display: true, text: canvas.dataset.moodAxisLabel }
-          },
-          x: { ticks: { autoSkip: true, maxTicksLimit: 12 } }
+          x: { ticks: { autoSkip: true, maxTicksLimit: 8, maxRotation: 0 } }
         },
         plugins: {
-          annotation: thresholdLine(data.thresholds.negative_percent, canvas.dataset.thresholdLabel),
-          legend: { display: true, position: "bottom" },
+          annotation: thresholdLine(data.thresholds.negative_percent),
+          legend: { display: !data.weekly, position: "bottom" },
           tooltip: {
             callbacks: {
               label: function (ctx) {
-                if (ctx.datasetIndex === 2) {
-                  return ctx.dataset.label + ": " + ctx.formattedValue;
-                }
                 var text = ctx.dataset.label + ": " + ctx.formattedValue + " %";
-                if (ctx.datasetIndex === 1) {
+                if (ctx.dataset.data === daily.negative_share) {
                   text += " (" + canvas.dataset.countLabel + ": " + daily.totals[ctx.dataIndex] + ")";
                 }
                 return text;
@@ -108,8 +92,41 @@
     });
   }
 
-  // A dashed horizontal line at an alert threshold (chartjs-plugin-annotation; nothing without it).
-  function thresholdLine(value, label) {
+  function drawMood() {
+    var canvas = document.getElementById("mood-chart");
+    if (!canvas) {
+      return;
+    }
+    new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.daily.days.map(dayLabel),
+        datasets: [{
+          label: canvas.dataset.datasetLabel,
+          data: data.mood,
+          borderColor: "#1e8449",
+          backgroundColor: "#1e8449",
+          pointRadius: 2.5,
+          clip: 5,
+          // A day or week without a rating is a gap, never a line drawn across it.
+          spanGaps: false
+        }]
+      },
+      options: {
+        animation: animation,
+        maintainAspectRatio: false,
+        scales: {
+          y: { min: 1, max: 5, ticks: { stepSize: 1 }, title: { display: true, text: canvas.dataset.axisLabel } },
+          x: { ticks: { autoSkip: true, maxTicksLimit: 8, maxRotation: 0 } }
+        },
+        plugins: { legend: { display: false } }
+      }
+    });
+  }
+
+  // A dashed horizontal line at an alert threshold (chartjs-plugin-annotation; nothing without it). No label on
+  // the chart, where it would cover points: the text under the chart says what the line is.
+  function thresholdLine(value) {
     return {
       annotations: {
         threshold: {
@@ -118,8 +135,7 @@
           yMax: value,
           borderColor: "rgba(212, 172, 13, 0.9)",
           borderWidth: 2,
-          borderDash: [4, 4],
-          label: { display: true, content: label + " (" + value + ")", position: "start", font: { size: 11 } }
+          borderDash: [4, 4]
         }
       }
     };
@@ -146,9 +162,9 @@
       options: {
         animation: animation,
         maintainAspectRatio: false,
-        scales: { y: { min: 0, max: 100 } },
+        scales: { y: { min: 0, max: 100 }, x: { ticks: { autoSkip: true, maxTicksLimit: 8, maxRotation: 0 } } },
         plugins: {
-          annotation: thresholdLine(data.thresholds.cbi, canvas.dataset.thresholdLabel),
+          annotation: thresholdLine(data.thresholds.cbi),
           legend: { display: false }
         }
       }
@@ -182,6 +198,7 @@
   }
 
   drawNegativeShare();
+  drawMood();
   drawMix();
   drawCbi();
 })();

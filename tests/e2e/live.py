@@ -42,9 +42,20 @@ class Processes:
         return result.stdout
 
     def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        return self.start_program(name, sys.executable, "manage.py", *args)
+
+    def start_gunicorn(self, name: str, port: int, *, workers: int = 2, threads: int = 1) -> subprocess.Popen[bytes]:
+        """The production web server as Procfile.prod starts it (one thread per worker, its default)."""
+        return self.start_program(
+            name,
+            *(sys.executable, "-m", "gunicorn", "-c", "python:burnout_site.gunicorn_conf", "burnout_site.wsgi"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)),
+        )
+
+    def start_program(self, name: str, *argv: str) -> subprocess.Popen[bytes]:
         with (self.logs / f"{name}.log").open("ab") as out:
             process = subprocess.Popen(
-                [sys.executable, "manage.py", *args],
+                list(argv),
                 cwd=settings.BASE_DIR,
                 env=self.env,
                 stdout=out,

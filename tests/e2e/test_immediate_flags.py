@@ -41,7 +41,7 @@ patient = User.objects.create_user(username="flag-patient", email="p@example.com
 consent_grant(user=patient, document=consent_current_document(kind=ConsentKind.PROCESSING))
 doctor = PsychologistProfileFactory(user__email="doc@example.com", alert_channel="telegram").user
 TelegramAccount.objects.create(user=doctor, telegram_user_id={chat}, chat_id={chat}, language="en")
-care_link_create(patient=patient, code=doctor.psychologist_profile.code)
+care_link_create(patient=patient, code=doctor.psychologist_profile.code, categories=["questionnaire", "flags"])
 _instance, token = AuthToken.objects.create(patient)
 print("TOKEN=" + token)
 """

@@ -9,6 +9,7 @@ import math
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -181,6 +182,7 @@ def test_pilot_report_command_errors() -> None:
 
 
 @pytest.mark.parametrize(("pairs", "shown"), [(9, False), (10, True)])
+@time_machine.travel(datetime(2026, 3, 25, 12, tzinfo=UTC), tick=False)  # the pairs are in the 30-day period
 def test_dashboard_shows_the_correlation_from_ten_pairs(
     client_logged_in: Client, user: User, pairs: int, shown: bool
 ) -> None:
@@ -192,3 +194,24 @@ def test_dashboard_shows_the_correlation_from_ten_pairs(
     if shown:
         assert "On days your photos looked more negative, you usually rated your mood lower" in page
         assert "from 10 ratings." in page
+
+
+@time_machine.travel(datetime(2026, 5, 1, 12, tzinfo=UTC), tick=False)
+def test_the_insight_follows_the_period_in_plain_words(client_logged_in: Client, user: User) -> None:
+    # Ten March pairs: outside the 30-day period of 1 May, inside the 90-day one.
+    for day in range(1, 11):
+        _report(user, day, 5 - (day - 1) // 2 if day < 10 else 1, _photo(user, day, day / 20))
+    url = reverse("emotions:dashboard")
+    assert "Photos and your own mood" not in client_logged_in.get(url, {"days": 30}).content.decode()
+    page = client_logged_in.get(url, {"days": 90}).content.decode()
+    assert (
+        "On days your photos looked more negative, you usually rated your mood lower too. The link is strong." in page
+    )
+    # The figures stay, behind "The numbers"; no jargon in the sentence itself.
+    sentence = page.split('<section class="card correlation">')[1].split("<details>")[0]
+    assert "Spearman" not in sentence and "Spearman correlation" in page
+    page = client_logged_in.get(url, {"days": 90}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert (
+        "В дни, когда ваши фото выглядели более негативными, вы обычно оценивали настроение ниже. Связь сильная."  # noqa: RUF001
+        in page
+    )

@@ -66,3 +66,47 @@ def test_heatmap_is_seven_weekday_rows(history: User) -> None:
     assert len(cells) == 365
     # 2026-03-10 is a Tuesday: the last column has Monday and Tuesday, the rest is padding.
     assert rows[1][-1]["bucket"].day.isoformat() == "2026-03-10" and rows[2][-1] is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_weeks_by_default_from_90_days_and_a_switch_back_to_days(client_logged_in: Client, history: User) -> None:
+    url = reverse("emotions:dashboard")
+    page = client_logged_in.get(url, {"days": 90}).content.decode()
+    data = json.loads(page.split('<script id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    # 90 days to Tuesday 10 March start on Thursday 11 December: 14 ISO weeks, the first and last cut short.
+    assert data["weekly"] is True and len(data["daily"]["days"]) == 14
+    assert data["daily"]["days"][0] == "2025-12-11" and data["daily"]["days"][-1] == "2026-03-09"
+    # The week of 9 March: the negative photo of the 9th and the positive one of the 10th; mood 2.5 on the 9th.
+    assert data["daily"]["totals"][-1] == 2 and data["daily"]["negative_share"][-1] == 50.0
+    assert data["mood"][-1] == 2.5 and data["mood"][0] is None  # no rating: a gap, not a line
+    assert "Share of negative emotions per week" in page and '<th scope="row">2026-03-09 – 2026-03-10</th>' in page
+    daily = client_logged_in.get(url, {"days": 90, "bucket": "day"}).content.decode()
+    assert "Share of negative emotions per day" in daily and '"weekly": false' in daily
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_questionnaire_chart_follows_the_period(client_logged_in: Client, history: User) -> None:
+    QuestionnaireResponse.objects.create(user=history, answers={}, score=20.0, at=datetime(2025, 12, 1, tzinfo=UTC))
+    url = reverse("emotions:dashboard")
+    page = client_logged_in.get(url, {"days": 30}).content.decode()
+    data = json.loads(page.split('<script id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    assert data["cbi"]["scores"] == [62.5]
+    page = client_logged_in.get(url, {"days": 365}).content.decode()
+    data = json.loads(page.split('<script id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    assert data["cbi"]["scores"] == [20.0, 62.5]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_calendar_has_months_weekdays_a_legend_and_a_mood_colouring(
+    client_logged_in: Client, history: User
+) -> None:
+    page = client_logged_in.get(reverse("emotions:dashboard")).content.decode()
+    calendar = page.split('<section class="card heatmap-card">')[1].split("</section>")[0]
+    assert '<th scope="col"><span>Mar</span></th>' in calendar and '<th scope="col"><span>Jan</span></th>' in calendar
+    assert '<th scope="row">Mon</th>' in calendar and '<th scope="row">Wed</th>' in calendar
+    assert "Fewer negative" in calendar and "More negative" in calendar and "no rating" in calendar
+    # 9 March: a negative photo (level 5) and a mean mood of 2.5 (rounded to 2).
+    assert 'class="heat-5" data-mood="2"' in calendar
+    assert 'id="heatmap-by-mood"' in calendar and "<script" not in calendar
+    ru = client_logged_in.get(reverse("emotions:dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<th scope="col"><span>Мар</span></th>' in ru and '<th scope="row">Пн</th>' in ru  # noqa: RUF001

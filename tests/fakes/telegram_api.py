@@ -41,6 +41,7 @@ SUPPORTED = {
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.time)  # when it arrived (wall clock, as the product's timestamps)
 
 
 @dataclass
@@ -139,6 +140,11 @@ class FakeTelegramAPI:
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
             return [call.params for call in self.calls if call.method == method]
+
+    def timed_calls_to(self, method: str) -> list[Call]:
+        """The calls with the time each arrived (for latency figures)."""
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
 
     def sent_texts(self) -> list[str]:
         return [str(params.get("text", "")) for params in self.calls_to("sendMessage")]

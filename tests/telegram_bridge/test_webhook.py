@@ -149,6 +149,7 @@ def test_orm_broker_queues_the_update_in_the_same_transaction(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_load_generator_posts_new_updates(queued_not_run: None, telegram_api: FakeTelegramAPI, live_server) -> None:
     from burnout_site.bench.webhook import post_updates
+    from burnout_site.bench.webhook_tally import webhook_tally
 
     # The test database on SQLite is in memory, where concurrent writers fail at once ("table is locked")
     # instead of waiting as they do on the WAL file the product uses: one client there, five elsewhere.
@@ -161,3 +162,5 @@ def test_load_generator_posts_new_updates(queued_not_run: None, telegram_api: Fa
     assert summary["p50_ms"] <= summary["p99_ms"] <= summary["max_ms"]
     assert sorted(ProcessedUpdate.objects.values_list("update_id", flat=True)) == list(range(9_000_000, 9_000_030))
     assert sorted(_queued_update_ids()) == list(range(9_000_000, 9_000_030))
+    # bench_webhook's own count of the same (stored once, queued once) agrees.
+    assert webhook_tally(first_id=9_000_000) == {"stored": 30, "queued": 30, "duplicates": 0, "unqueued": 0}
