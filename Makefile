@@ -18,7 +18,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The venv's bin first, so the Procfile's `gunicorn` and `python` are the venv's.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run run-prod test test-faults test-load lint migrate static schedules superuser demo chromium clean
+.PHONY: help run run-prod test test-faults test-load lint migrate static schedules superuser demo chromium pdf-libs clean
 
 help:
 	@echo "make run        install, migrate and start the web server + task worker on http://127.0.0.1:8000/"
@@ -69,7 +69,7 @@ static: $(VENV)/.runtime-installed node_modules/.installed .env
 schedules: migrate
 	if $(MANAGE) help setup_schedules >/dev/null 2>&1; then $(MANAGE) setup_schedules; fi
 
-run: migrate static schedules
+run: pdf-libs migrate static schedules
 	@echo "Starting the web server and the task worker: open http://127.0.0.1:8000/ (Ctrl+C stops both)."
 	$(VENV)/bin/honcho start -f Procfile
 
@@ -123,12 +123,24 @@ chromium:
 	$$SUDO apt-get update -qq; \
 	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# The PDF report (WeasyPrint) draws text with pango and HarfBuzz, in DejaVu fonts (Cyrillic included).
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@if dpkg -s $(PDF_LIBS) >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "NOTE: the PDF report needs $(PDF_LIBS) and installing them needs root." \
+		"Run 'sudo apt-get install $(PDF_LIBS)'."; exit 0; fi; \
+	echo "Installing the PDF report's libraries..."; \
+	$$SUDO apt-get update -qq; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS)
+
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
 # pytest exits 5 when it collected no tests: that is a failure too (set -e stops on it).
-test: $(VENV)/.dev-installed node_modules/.installed .env chromium lint
+test: $(VENV)/.dev-installed node_modules/.installed .env chromium pdf-libs lint
 	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc = 5 ] && echo "pytest ran no tests." >&2; exit $$rc; }
 
 # The fault tests (marked `faults`): real processes stopped or failing on purpose. `make test` runs them too;

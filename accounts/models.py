@@ -351,9 +351,20 @@ class AuditEvent(models.Model):
         OTP_RECOVERY_CODES_CREATED = "otp_recovery_codes_created", _("Two-factor recovery codes created")
         OTP_RECOVERY_CODE_USED = "otp_recovery_code_used", _("Two-factor recovery code used")
         ENTRY_DELETED = "entry_deleted", _("One entry deleted by you")
+        BRIEF_VIEW = "brief_view", _("Read your summary since the last session")
+        REPORT_DOWNLOADED = "report_downloaded", _("Downloaded a PDF report of your data")
+        PORTAL_LIST_EXPORT = "portal_list_export", _("Exported their patient list with you in it")
 
     # The clinician reads a person sees on their privacy page.
-    CLINICIAN_READS = (Action.PORTAL_LIST_VIEW, Action.PORTAL_DETAIL_VIEW, Action.API_READ)
+    # A report the person downloads of their own data is listed too (actor: themself).
+    CLINICIAN_READS = (
+        Action.PORTAL_LIST_VIEW,
+        Action.PORTAL_DETAIL_VIEW,
+        Action.API_READ,
+        Action.BRIEF_VIEW,
+        Action.REPORT_DOWNLOADED,
+        Action.PORTAL_LIST_EXPORT,
+    )
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

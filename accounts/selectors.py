@@ -285,9 +285,11 @@ def care_link_list_visible_to(*, psychologist: User) -> QuerySet[CareLink]:
 def care_link_visible_get(*, psychologist: User, patient_id: int) -> CareLink | None:
     """The link through which this psychologist sees this patient now, and so what they see (`link.categories`);
     None: nothing (a 404 to every caller). The clinician reads in emotions.selectors.clinician start here."""
+    # Through the user's primary key: Django answers an id beyond the database's integers as "no such row" there,
+    # where a filter on the foreign key would send it to the database and fail (a 500 for /patients/<huge>/).
     return (
         care_link_list_visible_to(psychologist=psychologist)
-        .filter(patient_id=patient_id)
+        .filter(patient__in=User.objects.filter(pk=patient_id))
         .select_related("patient")
         .first()
     )

@@ -34,6 +34,7 @@ v1 = [
     path("me/psychologist-profile/", account_apis.PsychologistProfileApi.as_view(), name="psychologist_profile"),
     path("me/two-factor/", account_apis.TwoFactorApi.as_view(), name="two_factor"),
     path("me/export/", account_apis.ExportRequestApi.as_view(), name="export_request"),
+    path("me/report.pdf", emotion_apis.OwnReportApi.as_view(), name="own_report"),
     path("me/exports/<int:pk>/", account_apis.ExportDetailApi.as_view(), name="export_detail"),
     path("me/exports/download/<str:token>/", account_apis.ExportDownloadApi.as_view(), name="export_download"),
     path("consents/", account_apis.ConsentApi.as_view(), name="consents"),
@@ -54,6 +55,9 @@ v1 = [
     path("flags/", emotion_apis.FlagListApi.as_view(), name="flag_list"),
     path("patients/", emotion_apis.PatientListApi.as_view(), name="patient_list"),
     path("patients/<int:patient_id>/dynamics/", emotion_apis.PatientDynamicsApi.as_view(), name="patient_dynamics"),
+    path("patients/<int:patient_id>/sessions/", emotion_apis.SessionListApi.as_view(), name="patient_sessions"),
+    path("patients/<int:patient_id>/brief/", emotion_apis.BriefApi.as_view(), name="patient_brief"),
+    path("patients/<int:patient_id>/report.pdf", emotion_apis.PatientReportApi.as_view(), name="patient_report"),
 ]
 
 urlpatterns = [

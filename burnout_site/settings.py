@@ -218,6 +218,7 @@ USE_I18N = True
 USE_TZ = True
 # One date format per language, the same for the long and the short names: burnout_site/formats/__init__.py.
 FORMAT_MODULE_PATH = ["burnout_site.formats"]
+# Where no language is active (a worker task, a management command, a test), Django reads these: the English ones.
 
 # --- static and media -----------------------------------------------------------
 
@@ -331,6 +332,8 @@ LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"))
 
 # The portal compares a patient's share of negative photos over the last N days with the N days before.
 PORTAL_WINDOW_DAYS = env_int("PORTAL_WINDOW_DAYS", 14)
+# A patient with nothing shared (no reading, rating or answer) for this many days is marked "quiet" in the portal.
+PORTAL_QUIET_AFTER_DAYS = env_int("PORTAL_QUIET_AFTER_DAYS", 7)
 # Flag a patient when the share reaches this percentage over at least that many analysed photos...
 PORTAL_FLAG_NEGATIVE_PERCENT = env_int("PORTAL_FLAG_NEGATIVE_PERCENT", 60)
 PORTAL_FLAG_MIN_ASSESSMENTS = env_int("PORTAL_FLAG_MIN_ASSESSMENTS", 5)

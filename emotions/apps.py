@@ -16,6 +16,7 @@ class EmotionsConfig(AppConfig):
         from accounts.personal_data import PersonalDataSection, TaskSubject
         from emotions import services
         from emotions.models import PhotoAssessment
+        from emotions.services.clinician_records import clinician_record_erase_for_user, clinician_record_export_rows
         from emotions.services.email_notifications import (
             email_notifications_erase_for_user,
             email_notifications_export_rows,
@@ -48,6 +49,12 @@ class EmotionsConfig(AppConfig):
                         name="questionnaires",
                         rows=services.questionnaire_export_rows,
                         erase=services.questionnaire_erase_for_user,
+                    ),
+                    # Before "burnout_flags": acknowledgements hang on the flags.
+                    PersonalDataSection(
+                        name="clinician_records",
+                        rows=clinician_record_export_rows,
+                        erase=clinician_record_erase_for_user,
                     ),
                     PersonalDataSection(
                         name="burnout_flags",

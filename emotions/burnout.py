@@ -29,6 +29,34 @@ FLOAT_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """The thresholds the rules compare with. The flags (and so the person's dashboard, the list and the alerts)
+    always use the defaults; a psychologist's own per-patient thresholds (emotions.FlagThreshold) are applied
+    only to that psychologist's view of the patient page (docs/burnout-flags.md, "Your own thresholds")."""
+
+    negative_percent: float
+    rise_percent: float
+    cbi_score: float
+
+    @classmethod
+    def defaults(cls) -> Thresholds:
+        return cls(
+            negative_percent=settings.PORTAL_FLAG_NEGATIVE_PERCENT,
+            rise_percent=settings.PORTAL_FLAG_RISE_PERCENT,
+            cbi_score=settings.BURNOUT_FLAG_CBI_SCORE,
+        )
+
+
+# The documented bounds of a psychologist's own thresholds (docs/burnout-flags.md): wide enough to adapt to a
+# person, narrow enough that a signal can neither fire on every photo nor never fire.
+THRESHOLD_BOUNDS: dict[str, tuple[int, int]] = {
+    "negative_percent": (30, 90),
+    "rise_percent": (5, 50),
+    "cbi_score": (25, 90),
+}
+
+
+@dataclass(frozen=True)
 class RuleState:
     rule: str
     holds: bool
@@ -49,17 +77,21 @@ def baseline_rise_holds(*, readings: int, difference: float) -> bool:
     )
 
 
-def cbi_score_holds(score: float | None) -> bool:
+def cbi_score_holds(score: float | None, threshold: float | None = None) -> bool:
     """The `cbi` rule for one score: what the flag judges and what the result page and the bot say at once."""
-    return score is not None and score >= settings.BURNOUT_FLAG_CBI_SCORE
+    limit = settings.BURNOUT_FLAG_CBI_SCORE if threshold is None else threshold
+    return score is not None and score >= limit
 
 
-def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[RuleState]:
-    """Whether each burnout rule holds for the person now (three queries)."""
+def burnout_rule_states(
+    *, user: User, now: datetime | None = None, thresholds: Thresholds | None = None
+) -> list[RuleState]:
+    """Whether each burnout rule holds for the person now (three queries), by `thresholds` (default: settings)."""
     # emotions.selectors re-exports this module, so its baseline module can only be imported once both exist.
     from emotions.selectors.baseline import personal_baseline
 
     now = now or timezone.now()
+    limits = thresholds or Thresholds.defaults()
     recent_start, previous_start = burnout_windows(now=now)
     negative = Q(valence=PhotoAssessment.Valence.NEGATIVE)
     recent, previous = Q(captured_at__gte=recent_start), Q(captured_at__lt=recent_start)
@@ -83,10 +115,10 @@ def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[Rule
         baseline.share is None
         and recent_share is not None
         and counts["recent_total"] >= settings.PORTAL_FLAG_MIN_ASSESSMENTS
-        and recent_share >= settings.PORTAL_FLAG_NEGATIVE_PERCENT / 100 - FLOAT_SLACK
+        and recent_share >= limits.negative_percent / 100 - FLOAT_SLACK
     )
     rise = recent_share - previous_share if recent_share is not None and previous_share is not None else None
-    rise_holds = rise is not None and rise >= settings.PORTAL_FLAG_RISE_PERCENT / 100 - FLOAT_SLACK
+    rise_holds = rise is not None and rise >= limits.rise_percent / 100 - FLOAT_SLACK
     latest = (
         QuestionnaireResponse.objects.filter(
             user=user, instrument=QuestionnaireResponse.Instrument.CBI_PERSONAL, at__lte=now
@@ -101,5 +133,5 @@ def burnout_rule_states(*, user: User, now: datetime | None = None) -> list[Rule
         RuleState(BurnoutFlag.Rule.NEGATIVE_SHARE, share_holds, recent_share),
         RuleState(BurnoutFlag.Rule.RISE, rise_holds, rise),
         RuleState(BurnoutFlag.Rule.BASELINE_RISE, above_holds, above),
-        RuleState(BurnoutFlag.Rule.CBI, cbi_score_holds(latest), latest),
+        RuleState(BurnoutFlag.Rule.CBI, cbi_score_holds(latest, limits.cbi_score), latest),
     ]

@@ -101,3 +101,13 @@ class CbiForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {key: self.cleaned_data[key] for key in CBI_ITEMS}
+
+
+class CareSessionForm(forms.Form):
+    """A session date on the portal's patient page; the service (care_session_create) checks the day itself."""
+
+    date = forms.DateField(
+        label=_("Session date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Give the session's date."), "invalid": _("Give the date as YYYY-MM-DD.")},
+    )

@@ -473,5 +473,6 @@ class BurnoutFlag(models.Model):
 
 
 # Kept in their own modules (this one is at its size limit); imported here so that Django registers them.
+from emotions.clinician_models import CareSession, FlagAcknowledgement, FlagThreshold  # noqa: E402, F401
 from emotions.factor_models import FactorTag  # noqa: E402, F401
 from emotions.notification_models import EmailNotifications  # noqa: E402, F401

@@ -36,10 +36,20 @@ from burnout_site.errors import Refusal
 from burnout_site.rate_limits import RateLimited, photo_upload_take
 from burnout_site.storage import StorageUnavailable
 from emotions import selectors
+from emotions.burnout import THRESHOLD_BOUNDS, Thresholds
 from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
-from emotions.forms import CbiForm, PhotoUploadForm, SelfReportForm
+from emotions.forms import CareSessionForm, CbiForm, PhotoUploadForm, SelfReportForm
 from emotions.guidance import cbi_guidance
-from emotions.models import EMOTION_NAMES, UNSURE_NOT_COUNTED, AssessmentFeedback, PhotoAssessment, SelfReport
+from emotions.models import (
+    EMOTION_NAMES,
+    UNSURE_NOT_COUNTED,
+    AssessmentFeedback,
+    BurnoutFlag,
+    PhotoAssessment,
+    SelfReport,
+)
+from emotions.selectors.brief import care_session_list, patient_brief_read
+from emotions.selectors.burnout import burnout_flag_seen_list, flag_acknowledgement_map, own_rule_states
 from emotions.services import (
     FeedbackRejected,
     QuestionnaireRejected,
@@ -165,6 +175,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "correlation": correlation_context(request.user, days),
             "baseline": baseline_context(baseline, comparisons) if baseline is not None else None,
             "open_flags": selectors.burnout_flag_list_open(user=request.user),
+            # That a psychologist has seen a signal, and when; never their note.
+            "flags_seen": burnout_flag_seen_list(user=request.user),
             "emotion_choices": EMOTION_CHOICES,
             "feedback_next": request.get_full_path(),
             "feedback_agreement": selectors.assessment_feedback_agreement_get(user=request.user),
@@ -294,6 +306,7 @@ def portal_patients(request: HttpRequest) -> HttpResponse:
         "sorts": selectors.PORTAL_SORTS,
         "profile": request.psychologist_profile,
         "window_days": settings.PORTAL_WINDOW_DAYS,
+        "quiet_days": settings.PORTAL_QUIET_AFTER_DAYS,
     }
     return render(request, "portal/patients.html", context)
 
@@ -325,6 +338,12 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
     link = share.link
     context.update(
         {
+            # The brief reads only what the patient shares with this psychologist, and records its own line.
+            "brief": patient_brief_read(
+                psychologist=request.user, link=link, categories=selectors.link_categories(link=link)
+            ),
+            "sessions": care_session_list(link=link)[:5],
+            "session_form": CareSessionForm(),
             "patient": share.patient,
             "link": link,
             "patient_name": link.alias or share.patient.display_name,
@@ -333,6 +352,17 @@ def portal_patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse
             "read_only": True,
         }
     )
+    # Each open flag with this psychologist's own acknowledgement (and note), when there is one.
+    acks = flag_acknowledgement_map(psychologist=request.user, flags=context["open_flags"])
+    context["flag_rows"] = [(flag, acks.get(flag.pk)) for flag in context["open_flags"]]
+    if share.shares(SharingCategory.FLAGS):
+        # The rules by this psychologist's own thresholds: their view only, the flags keep the defaults.
+        own, states = own_rule_states(link=link)
+        context.update(
+            own_threshold=own, own_states=[BurnoutFlag.Rule(state.rule).label for state in states if state.holds]
+        )
+        context["threshold_bounds"] = THRESHOLD_BOUNDS
+        context["threshold_defaults"] = Thresholds.defaults()
     return render(request, "portal/patient_detail.html", context)
 
 

@@ -13,19 +13,25 @@ from .feedback import AssessmentFeedbackApi
 from .flags import FlagListApi
 from .journal import JournalApi, SelfReportDetailApi
 from .patients import PatientDynamicsApi, PatientListApi
+from .reports import OwnReportApi, PatientReportApi
 from .self_reports import CbiApi, SelfReportApi
+from .sessions import BriefApi, SessionListApi
 
 __all__ = [
     "AssessmentDetailApi",
     "AssessmentFeedbackApi",
     "AssessmentListApi",
+    "BriefApi",
     "CbiApi",
     "DynamicsApi",
     "FlagListApi",
     "JournalApi",
+    "OwnReportApi",
     "PatientDynamicsApi",
     "PatientListApi",
+    "PatientReportApi",
     "PhotoUploadApi",
     "SelfReportApi",
     "SelfReportDetailApi",
+    "SessionListApi",
 ]

@@ -45,6 +45,11 @@ READ_CATEGORIES: dict[str, tuple[str, ...]] = {
     "patient_list": ALL_CATEGORIES,
     "patient_detail": ALL_CATEGORIES,
     "patient_dynamics": (READINGS, MOOD),
+    # The brief, the PDF report and the list export show each shared category and leave the others out.
+    "brief": ALL_CATEGORIES,
+    "report": ALL_CATEGORIES,
+    # Acknowledging a flag needs the flags.
+    "flags": (FLAGS,),
 }
 
 
@@ -69,6 +74,17 @@ def patient_share_get(*, psychologist: User, patient_id: int, read: str = "patie
     if link is None or not set(link.categories) & set(READ_CATEGORIES[read]):
         return None
     return PatientShare(patient=link.patient, link=link)
+
+
+def patient_link_get(*, psychologist: User, patient_id: int, read: str = "brief") -> CareLink | None:
+    """The link through which this psychologist sees the patient for `read` (patient_share_get); None is a 404."""
+    share = patient_share_get(psychologist=psychologist, patient_id=patient_id, read=read)
+    return None if share is None else share.link
+
+
+def link_categories(*, link: CareLink) -> tuple[str, ...]:
+    """What the patient shares through this link: the brief, the report and the list export show only these."""
+    return link.categories
 
 
 def patient_get_of_psychologist(*, psychologist: User, patient_id: int) -> User | None:

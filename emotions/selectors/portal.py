@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -31,11 +33,12 @@ from accounts.models import CareLink, SharingCategory
 from accounts.selectors import care_link_list_visible_to
 from emotions.burnout import burnout_windows
 from emotions.confidence import counted_q, unsure_q
-from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
+from emotions.models import BurnoutFlag, FlagAcknowledgement, PhotoAssessment, QuestionnaireResponse, SelfReport
 from emotions.selectors.burnout import burnout_flag_open_exists
 
 PORTAL_SORTS = ("flag", "name", "last", "share", "change")
 READINGS, QUESTIONNAIRE, FLAGS = SharingCategory.READINGS, SharingCategory.QUESTIONNAIRE, SharingCategory.FLAGS
+MOOD = SharingCategory.MOOD
 
 
 # Recency colour of the last photo: (at most this many days ago, colour name); older is grey.
@@ -63,6 +66,11 @@ class PortalRow:
     recent_unsure: int | None = 0
     # What the patient shares with this psychologist: the fields of any other category are None (flagged False).
     categories: tuple[str, ...] = tuple(SharingCategory.values)
+    # An open flag this psychologist has not acknowledged yet (emotions.FlagAcknowledgement); False without flags.
+    unacknowledged: bool = False
+    # Nothing shared for PORTAL_QUIET_AFTER_DAYS days (or ever): the latest of the shared categories' data.
+    quiet: bool = False
+    last_data_at: datetime | None = None
 
     def shares(self, category: str) -> bool:
         return category in self.categories
@@ -136,6 +144,8 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
         .order_by("-at", "-id")
         .values("score")[:1]
     )
+    last_mood = SelfReport.objects.filter(user=OuterRef("patient_id")).order_by("-at").values("at")[:1]
+    last_answer = QuestionnaireResponse.objects.filter(user=OuterRef("patient_id")).order_by("-at").values("at")[:1]
     links: QuerySet[CareLink] = (
         care_link_list_visible_to(psychologist=psychologist)
         .annotate(
@@ -150,6 +160,9 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
             last_assessment_at=_shared(READINGS, Subquery(last_photo), DateTimeField()),
             latest_cbi=_shared(QUESTIONNAIRE, Subquery(latest_cbi), FloatField()),
             flagged=_shared(FLAGS, burnout_flag_open_exists(user_ref="patient_id"), BooleanField(), False),
+            unacknowledged=_shared(FLAGS, _unacknowledged_exists(psychologist), BooleanField(), False),
+            last_mood_at=_shared(MOOD, Subquery(last_mood), DateTimeField()),
+            last_answer_at=_shared(QUESTIONNAIRE, Subquery(last_answer), DateTimeField()),
         )
         .annotate(
             recent_total=_shared(READINGS, Count(pa, filter=recent & counted), IntegerField()),
@@ -177,12 +190,19 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
         "last": (F("last_assessment_at").desc(nulls_last=True), *name_order),
         "share": (F("recent_share").desc(nulls_last=True), *name_order),
         "change": (F("share_change").desc(nulls_last=True), *name_order),
-        "flag": (F("flagged").desc(), F("recent_share").desc(nulls_last=True), *name_order),
+        # Signals this psychologist has not acknowledged first, then the other open ones.
+        "flag": (
+            F("unacknowledged").desc(),
+            F("flagged").desc(),
+            F("recent_share").desc(nulls_last=True),
+            *name_order,
+        ),
     }
     links = links.order_by(*orderings.get(sort, orderings["flag"]))
     # Plain values, not model instances: with hundreds of patients building objects costs more than the query.
     fields = ("pk", "patient_id", "display_name", "last_assessment_at", "recent_total", "recent_share")
-    fields += ("previous_share", "share_change", "flagged", "latest_cbi", "recent_unsure")
+    fields += ("previous_share", "share_change", "flagged", "latest_cbi", "recent_unsure", "unacknowledged")
+    fields += ("last_mood_at", "last_answer_at")
     fields += tuple(CareLink.category_field(category) for category in SharingCategory.values)
     values = list(links.values(*fields))
     rules = _open_flag_rules([row["patient_id"] for row in values if row["flagged"]])
@@ -202,9 +222,27 @@ def portal_patient_row_list(*, psychologist: Any, sort: str = "flag", now: datet
             flag_rules=tuple(rules.get(row["patient_id"], ())),
             recent_unsure=row["recent_unsure"],
             categories=tuple(c for c in SharingCategory.values if row[CareLink.category_field(c)]),
+            unacknowledged=bool(row["unacknowledged"]),
+            **_quietness(row, now),
         )
         for row in values
     ]
+
+
+def _quietness(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The latest shared data of a row and whether it is older than PORTAL_QUIET_AFTER_DAYS (or absent)."""
+    stamps = [row[name] for name in ("last_assessment_at", "last_mood_at", "last_answer_at") if row[name]]
+    last = max(stamps) if stamps else None
+    quiet = last is None or now - last > timedelta(days=settings.PORTAL_QUIET_AFTER_DAYS)
+    return {"last_data_at": last, "quiet": quiet}
+
+
+def _unacknowledged_exists(psychologist: Any) -> Exists:
+    """An open flag of the row's patient that this psychologist has not acknowledged."""
+    seen = FlagAcknowledgement.objects.filter(flag=OuterRef("pk"), psychologist=psychologist)
+    return Exists(
+        BurnoutFlag.objects.filter(user=OuterRef("patient_id"), cleared_at__isnull=True).filter(~Exists(seen))
+    )
 
 
 def _open_flag_rules(patient_ids: list[int]) -> dict[int, list[str]]:

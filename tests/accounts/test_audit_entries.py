@@ -91,7 +91,8 @@ def test_other_things_and_other_people_are_other_entries_grouped_by_psychologist
     assert summary == [
         ("Greta", "2026-03-03", [("portal_list_view", 1)]),
         ("Olaf", "2026-03-02", [("portal_list_view", 1)]),
-        ("Greta", "2026-03-02", [("portal_detail_view", 2), ("portal_list_view", 1)]),
+        # The patient page opens with the "since last session" brief, a read of its own.
+        ("Greta", "2026-03-02", [("portal_detail_view", 2), ("brief_view", 2), ("portal_list_view", 1)]),
     ]
 
 

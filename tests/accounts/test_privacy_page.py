@@ -45,8 +45,10 @@ def test_privacy_page_shows_who_viewed_the_data_and_when(client_logged_in: Clien
     assert "Who viewed your data" in body
     assert body.count("Greta Lind") >= 3  # two reads + the sharing list
     assert "Saw you in their patient list" in body and "Opened your charts" in body
+    # The patient page opens with the brief since the last session: its read is a line of its own.
+    assert "Read your summary since the last session" in body
     [day] = response.context["read_days"]
-    assert [entry.action for entry in day.entries] == ["portal_detail_view", "portal_list_view"]
+    assert [entry.action for entry in day.entries] == ["brief_view", "portal_detail_view", "portal_list_view"]
 
 
 def test_nobody_viewed_yet(client_logged_in: Client) -> None:

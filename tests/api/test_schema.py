@@ -29,6 +29,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/me/two-factor/"),
     ("post", "/api/v1/me/two-factor/"),
     ("post", "/api/v1/me/export/"),
+    ("get", "/api/v1/me/report.pdf"),
     ("get", "/api/v1/me/exports/{id}/"),
     ("get", "/api/v1/me/exports/download/{token}/"),
     ("get", "/api/v1/consents/"),
@@ -54,6 +55,10 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/flags/"),
     ("get", "/api/v1/patients/"),
     ("get", "/api/v1/patients/{patient_id}/dynamics/"),
+    ("get", "/api/v1/patients/{patient_id}/sessions/"),
+    ("post", "/api/v1/patients/{patient_id}/sessions/"),
+    ("get", "/api/v1/patients/{patient_id}/brief/"),
+    ("get", "/api/v1/patients/{patient_id}/report.pdf"),
 }
 PUBLIC = {
     ("post", "/api/v1/auth/register/"),

@@ -95,7 +95,8 @@ PAGES: list[tuple[str | None, str, tuple[str, ...]]] = [
     ("psychologist", "accounts:privacy", ()),
     ("psychologist", "accounts:otp_recovery_codes", ()),
 ]
-# Left out: webhook, status (JSON), feedback, mood, alias, end link, revokes, withdraw, export (POST or a file),
+# Left out: webhook, status (JSON), feedback, mood, alias, end link, revokes, withdraw, export, sessions, flag
+# acknowledgement, thresholds, report.pdf and patients.csv (POST or a file),
 # password reset confirm and export download (one-off tokens), two-factor setup/verify (already verified),
 # psychologist pending (only before verification), admin (staff, Django's own pages).
 

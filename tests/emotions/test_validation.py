@@ -78,6 +78,18 @@ def test_truncated_jpeg_is_damaged() -> None:
     assert error.message == "The image file is damaged or incomplete. Please send the photo again."
 
 
+def test_a_truncated_jpeg_stays_damaged_after_a_pdf_report_was_rendered() -> None:
+    """WeasyPrint's import turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process; the report puts it back."""
+    from PIL import ImageFile
+
+    from emotions.reports import _weasyprint
+
+    html, _fetcher = _weasyprint()  # what report_pdf_render imports before it prints
+    assert html(string="<p>report</p>").write_pdf().startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    assert rejected(images.truncated_jpeg()).code == "damaged"
+
+
 def test_one_pixel_image_is_too_small() -> None:
     error = rejected(images.tiny_png())
     assert error.code == "too_small"
