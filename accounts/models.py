@@ -399,30 +399,6 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_id} → {self.subject_user_id}"
 
 
-# --- devices ---------------------------------------------------------------------------------------------------
-
-
-class TokenDevice(models.Model):
-    """What a person sees of one API token: the device it was issued to and when it was last used.
-
-    knox keeps the token itself (its digest, expiry); this row lives and dies with it (CASCADE), so a
-    revoked or expired token takes its device entry along. `id` is what the devices page and the API name:
-    the token's own key is its digest, which no page should show.
-    """
-
-    token = models.OneToOneField("knox.AuthToken", on_delete=models.CASCADE, related_name="device")
-    name = models.CharField(_("device"), max_length=100, blank=True)
-    # Written at most once a minute, when knox pushes the expiry back (burnout_site/api/authentication.py).
-    last_used_at = models.DateTimeField(_("last used"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("device token")
-        verbose_name_plural = _("device tokens")
-
-    def __str__(self) -> str:
-        return f"{self.name or '?'} ({self.pk})"
-
-
 # --- export ------------------------------------------------------------------------------------------------
 
 
@@ -458,3 +434,7 @@ class DataExport(models.Model):
 
     def is_expired(self, now: datetime | None = None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+# Kept in its own module (this one is at its size limit); imported here so that Django registers it.
+from .device_models import TokenDevice  # noqa: E402, F401
