@@ -23,7 +23,7 @@ from emotions.digest import weekly_digest_lines
 from emotions.models import EmailNotifications
 from emotions.schedules import schedule_claim_due, schedule_first_claim
 from emotions.selectors.journal import journal_checked_in_on
-from emotions.selectors.weekly import weekly_summary_compute
+from emotions.selectors.summary import week_summary_get
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def email_digests_send(*, now: datetime | None = None) -> int:
     )
     for row, _today in due:
         with translation.override(_language(row.user)):
-            lines = weekly_digest_lines(weekly_summary_compute(user=row.user, now=now))
+            lines = weekly_digest_lines(week_summary_get(user=row.user, now=now))
             lines.append(_("Your charts: %(url)s") % {"url": settings.SITE_URL + reverse("emotions:dashboard")})
             message = _message(row.user, DIGEST, _("Your week"), lines)
             message.attach("week.png", chart_weekly_png(user=row.user, now=now), "image/png")

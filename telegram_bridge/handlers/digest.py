@@ -11,7 +11,7 @@ from telegram import Message
 from accounts.models import User
 from emotions.charts import chart_weekly_png
 from emotions.selectors.patterns import WEEKDAY_NAMES
-from emotions.selectors.weekly import weekly_summary_compute
+from emotions.selectors.summary import week_summary_get
 from telegram_bridge.client import BotSession
 from telegram_bridge.digests import (
     DigestScheduleRefused,
@@ -75,7 +75,7 @@ def chart_send(session: BotSession, *, chat_id: int, user: User, caption: str = 
 
 
 def digest_send(session: BotSession, account: TelegramAccount) -> bool:
-    text = digest_text(weekly_summary_compute(user=account.user))
+    text = digest_text(week_summary_get(user=account.user))
     if len(text) <= CAPTION_MAX and chart_send(session, chat_id=account.chat_id, user=account.user, caption=text):
         return True
     return session.try_call(session.bot.send_message(chat_id=account.chat_id, text=text)) is not None

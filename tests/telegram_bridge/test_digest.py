@@ -132,7 +132,7 @@ def test_the_digest_arrives_once_a_week_at_local_time_with_words_and_a_png(
     assert_png(first["photo"])
     caption = first["caption"]
     assert caption.startswith("Your week:\nPhotos: 30, 80% looked negative; worse than the four weeks before (")
-    assert "Mood: 2.0 of 5 on average (days rated: 6); worse than the four weeks before (3.0)." in caption
+    assert "Mood: 2.0 of 5 on average (ratings: 6); worse than the four weeks before (3.0)." in caption
     assert caption.endswith("Dashboard: https://burnout.example/dashboard/")
     assert telegram_api.calls_to("sendMessage") == []
 
@@ -150,7 +150,7 @@ def test_the_digest_in_russian_without_earlier_data(telegram_api: FakeTelegramAP
     [photo] = telegram_api.calls_to("sendPhoto")
     assert_png(photo["photo"])
     assert photo["caption"].startswith(
-        "Ваша неделя:\nФото: на этой неделе не анализировались.\nНастроение: в среднем 4,0 из 5 (дней с оценкой: 1); "  # noqa: RUF001
+        "Ваша неделя:\nФото: на этой неделе не анализировались.\nНастроение: в среднем 4,0 из 5 (оценок: 1); "  # noqa: RUF001
         "сравнивать пока не с чем.\nОбзор: https://burnout.example/dashboard/"  # noqa: RUF001
     )
 

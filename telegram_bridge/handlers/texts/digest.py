@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from emotions.digest import weekly_digest_lines
-from emotions.selectors.weekly import WeeklySummary
+from emotions.selectors.summary import WeekSummary
 
 from .account import dashboard_link_text
 
@@ -29,6 +29,6 @@ def digest_usage_text(current: str | None) -> str:
     return f"{usage} {current}" if current else usage
 
 
-def digest_text(summary: WeeklySummary) -> str:
+def digest_text(summary: WeekSummary) -> str:
     """The week in words (emotions/digest.py, shared with the e-mail digest) and the dashboard link."""
     return "\n".join([*weekly_digest_lines(summary), dashboard_link_text()])
