@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.conf import Conf
@@ -23,6 +22,7 @@ from accounts.services import consent_require, user_erase_confirmed
 from burnout_site.errors import Refusal
 from burnout_site.queue import task_enqueue
 from emotions.models import CBI_ANSWER_POINTS, CBI_ITEM_KEYS, QuestionnaireResponse
+from emotions.schedules import schedule_claim_due, schedule_first_claim
 from emotions.selectors import journal_checked_in_on
 from emotions.services import questionnaire_cbi_create
 from telegram_bridge.models import CBI_PROGRESS_TTL, CbiProgress, ProcessedUpdate, TelegramAccount, TelegramLinkToken
@@ -179,12 +179,6 @@ def update_mark_handled(*, update: ProcessedUpdate) -> None:
 # --- daily reminders ------------------------------------------------------------------------------------
 
 
-def _local_now(user: User, now: datetime | None = None) -> datetime:
-    from emotions.selectors import user_tzinfo_get
-
-    return timezone.localtime(now or timezone.now(), user_tzinfo_get(user=user))
-
-
 def telegram_keep_photos_set(*, account: TelegramAccount, keep: bool) -> None:
     """/keepphotos on|off: whether the photos sent to the bot stay in the chat after their analysis."""
     account.keep_photos = keep
@@ -200,11 +194,7 @@ def telegram_photo_deletion_told(*, account: TelegramAccount) -> None:
 def telegram_reminder_set(*, account: TelegramAccount, at: time | None, now: datetime | None = None) -> None:
     """Set (or with None turn off) the daily reminder; a time already past today starts tomorrow."""
     account.remind_at = at
-    account.remind_last_on = None
-    if at is not None:
-        local = _local_now(account.user, now)
-        if local.time() >= at:
-            account.remind_last_on = local.date()
+    account.remind_last_on = schedule_first_claim(user=account.user, at=at, now=now)
     account.full_clean()
     account.save(update_fields=["remind_at", "remind_last_on"])
 
@@ -212,26 +202,12 @@ def telegram_reminder_set(*, account: TelegramAccount, at: time | None, now: dat
 def telegram_reminder_claim_due(*, now: datetime | None = None) -> list[TelegramAccount]:
     """Accounts whose reminder is due and that this caller claimed: each is returned to one caller per day, and
     not on a day the person has already checked in."""
-    claimed = []
-    for account in TelegramAccount.objects.filter(remind_at__isnull=False).select_related("user"):
-        local = _local_now(account.user, now)
-        assert account.remind_at is not None
-        if local.time() < account.remind_at:
-            continue
-        today = local.date()
-        if account.remind_last_on is not None and account.remind_last_on >= today:
-            continue
-        # Compare-and-set in one UPDATE: of several workers running this at once, exactly one wins.
-        won = (
-            TelegramAccount.objects.filter(pk=account.pk, remind_at__isnull=False)
-            .filter(Q(remind_last_on__isnull=True) | Q(remind_last_on__lt=today))
-            .update(remind_last_on=today)
-        )
-        # Claimed either way (so the day is not looked at again every few minutes), but someone who already sent
-        # a photo or rated their mood today has checked in: the reminder would only nag.
-        if won and not journal_checked_in_on(user=account.user, day=today):
-            claimed.append(account)
-    return claimed
+    claimed = schedule_claim_due(
+        TelegramAccount.objects.all(), at_field="remind_at", last_field="remind_last_on", now=now
+    )
+    # Claimed either way (so the day is not looked at again every few minutes), but someone who already sent
+    # a photo or rated their mood today has checked in: the reminder would only nag.
+    return [account for account, today in claimed if not journal_checked_in_on(user=account.user, day=today)]
 
 
 # --- the CBI questionnaire, one item per message ---------------------------------------------------------
