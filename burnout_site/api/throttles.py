@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from django.core.cache import caches
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     # For the annotations only: rest_framework.views loads this module (DEFAULT_THROTTLE_CLASSES).
     from rest_framework.request import Request
     from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
 
 
 class ScopedThrottle(ScopedRateThrottle):
@@ -33,6 +36,16 @@ class ScopedThrottle(ScopedRateThrottle):
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception:
+            # The shared cache (Redis) is unreachable, e.g. restarting: let the request through uncounted, as the
+            # photo limit does (burnout_site.rate_limits), rather than answer a log-in with a server error. The
+            # log-in lockout (django-axes) keeps its counts in the database and still stops password guessing.
+            logger.warning("throttle %s not counted: the shared cache is unreachable", self.scope, exc_info=True)
+            return True
 
 
 class PhotoUploadThrottle(BaseThrottle):
