@@ -50,6 +50,7 @@ def send_email_notifications() -> int:
 
 def evaluate_person_burnout_flags(user_id: int) -> int | None:
     """Right after a new reading, mood rating or answer: the person's flags; None if they are gone."""
+    services.burnout_evaluation_started(user_id=user_id)
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return None  # erased since: nothing to evaluate

@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -41,8 +42,40 @@ def burnout_flag_evaluate_soon(*, user_id: int) -> None:
     transaction.on_commit(partial(_burnout_evaluation_enqueue, user_id))
 
 
+# An evaluation queued and not yet started reads everything committed before it starts, so a second one queued
+# meanwhile would only repeat it: a person's burst of readings (a day's photos sent at once, 500 in the load
+# test) queued one evaluation each, ahead of everybody's bot replies in the one FIFO queue. A marker in the
+# shared cache says "one is waiting"; the task removes it as it starts. Should the queued task be lost (the
+# Redis broker is at-most-once), the marker expires after this long and the daily evaluation catches up.
+EVALUATION_PENDING_SECONDS = 600
+
+
+def _evaluation_pending_key(user_id: int) -> str:
+    return f"burnout-evaluation-pending:{user_id}"
+
+
 def _burnout_evaluation_enqueue(user_id: int) -> None:
-    task_enqueue(EVALUATE_TASK, user_id, what=f"the burnout evaluation of user {user_id}", group="burnout-flags")
+    key = _evaluation_pending_key(user_id)
+    try:
+        waiting = not caches["shared"].add(key, 1, EVALUATION_PENDING_SECONDS)
+    except Exception:
+        # Without the cache, queue it: an extra evaluation costs a little, a missing one loses a signal.
+        logger.warning("the shared cache is unavailable: the burnout evaluation of user %s is queued anyway", user_id)
+        waiting = False
+    if waiting:
+        return
+    what = f"the burnout evaluation of user {user_id}"
+    if not task_enqueue(EVALUATE_TASK, user_id, what=what, group="burnout-flags"):
+        burnout_evaluation_started(user_id=user_id)  # nothing waits: the next event queues one again
+
+
+def burnout_evaluation_started(*, user_id: int) -> None:
+    """The queued evaluation is starting: events from now on queue a new one (it may not see them)."""
+    try:
+        caches["shared"].delete(_evaluation_pending_key(user_id))
+    except Exception:
+        # The marker then expires by itself; until then new events rely on the daily evaluation.
+        logger.warning("could not clear the pending burnout evaluation of user %s", user_id)
 
 
 @transaction.atomic

@@ -154,3 +154,32 @@ def test_a_broker_outage_keeps_the_answer_and_is_logged(
     assert QuestionnaireResponse.objects.filter(user=user).count() == 1
     assert f"could not enqueue the burnout evaluation of user {user.pk}" in caplog.text
     assert not BurnoutFlag.objects.exists()  # the daily evaluation raises it
+
+
+def test_a_burst_queues_one_evaluation_until_it_starts(
+    user: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Callable
+) -> None:
+    """Five ratings in a row queue one evaluation; once it starts, the next rating queues a new one."""
+    from django_q.brokers import get_broker
+    from django_q.conf import Conf
+
+    from emotions import tasks
+    from emotions.services import burnout_evaluation_started, self_report_create
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # queue for a worker, as in production, instead of running at once
+    broker = get_broker()
+    before = broker.queue_size()
+    try:
+        for mood in (1, 2, 3, 4, 5):
+            with django_capture_on_commit_callbacks(execute=True):
+                self_report_create(user=user, mood=mood, source=SelfReport.Source.WEB)
+        assert broker.queue_size() - before == 1
+
+        tasks.evaluate_person_burnout_flags(user.pk)  # what the worker runs: it starts, then reads
+        with django_capture_on_commit_callbacks(execute=True):
+            self_report_create(user=user, mood=3, source=SelfReport.Source.WEB)
+        assert broker.queue_size() - before == 2
+    finally:
+        while broker.queue_size() > before and broker.dequeue():
+            pass
+        burnout_evaluation_started(user_id=user.pk)
