@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from accounts.models import SharingCategory
 from emotions import selectors
 from emotions.guidance import baseline_comparison_text, baseline_summary_text
+from emotions.selectors.factors import factors_rank
 
 ALL_CATEGORIES = tuple(SharingCategory.values)
 
@@ -62,14 +63,19 @@ def dynamics_context(
         moods = selectors.self_report_daily_mood(user=user, days=days) if shared["mood"] else {}
         context["mood_days"] = sorted(moods.items(), reverse=True)
     if context["has_any"]:
-        daily = selectors.assessment_daily_negative_share(user=user, days=days)
+        weekly = bucket == "week"
+        # Weeks cover the period in whole weeks, so no point is a week cut short (one photo read as 100%).
+        chart_days = whole_weeks(days) if weekly else days
+        daily = selectors.assessment_daily_negative_share(user=user, days=chart_days)
         mix = selectors.assessment_emotion_mix(user=user, days=days)
-        year_moods = selectors.self_report_daily_mood(user=user, days=HEATMAP_DAYS) if shared["mood"] else {}
-        moods = {day: mood for day, mood in year_moods.items() if day >= first_day}
-        year = daily
-        if days != HEATMAP_DAYS:
+        mood_days = max(HEATMAP_DAYS, chart_days)
+        year_moods = selectors.self_report_daily_mood(user=user, days=mood_days) if shared["mood"] else {}
+        moods = {day: mood for day, mood in year_moods.items() if day >= daily[0].day}
+        # The calendar's year is the chart's days when they reach back a year: one read fewer.
+        year = daily[-HEATMAP_DAYS:]
+        if chart_days < HEATMAP_DAYS:
             year = selectors.assessment_daily_negative_share(user=user, days=HEATMAP_DAYS)
-        buckets = chart_buckets(daily, moods, weekly=bucket == "week")
+        buckets = chart_buckets(daily, moods, weekly=weekly)
         context.update(
             {
                 "summary": selectors.assessment_period_summary(user=user, days=days),
@@ -97,9 +103,18 @@ def dynamics_context(
 WEEKLY_FROM_DAYS = 90
 
 
+def whole_weeks(days: int) -> int:
+    """The period rounded up to whole weeks: 90 days are charted as 13 weeks (91 days), 365 as 53 (371)."""
+    return -(-days // 7) * 7
+
+
 @dataclass(frozen=True)
 class ChartBucket:
-    """One point of the charts and one row of their table: a day, or a week (Monday first) cut to the period."""
+    """One point of the charts and one row of their table: a day, or seven days, the last ending today.
+
+    Weeks end on today like "Where you stand this week" (the last seven days), so the latest point is a whole
+    week, never a Monday-to-today stub.
+    """
 
     start: date
     end: date
@@ -133,10 +148,14 @@ def _percent(share: float | None) -> str:
 
 
 def chart_buckets(daily: list[selectors.DayBucket], moods: dict[date, float], *, weekly: bool) -> list[ChartBucket]:
-    """The daily buckets as they are, or summed per ISO week (no query: the days are already read)."""
-    groups: dict[date, list[selectors.DayBucket]] = {}
+    """The daily buckets as they are, or summed per seven days counted back from the last (no query).
+
+    For weeks, pass whole weeks of days (whole_weeks): only then is the first week whole too.
+    """
+    last_day = daily[-1].day if daily else None
+    groups: dict[object, list[selectors.DayBucket]] = {}
     for item in daily:
-        key = item.day - timedelta(days=item.day.weekday()) if weekly else item.day
+        key = (last_day - item.day).days // 7 if weekly and last_day else item.day
         groups.setdefault(key, []).append(item)
     buckets = []
     for days in groups.values():
@@ -253,6 +272,25 @@ def correlation_context(user: Any, days: int | None = None) -> dict[str, Any] | 
             "The link is %(strength)s: for you, your own ratings are the better guide."
         ) % {"strength": _strength_words()[strength]}
     return {"result": result, "words": words, "strength": strength}
+
+
+# The dashboard names at most this many factors; the factors page lists them all.
+HARDER_DAYS_FACTORS = 2
+
+
+def harder_days_context(user: Any, days: int) -> dict[str, Any]:
+    """The dashboard's "What goes with your harder days": the rhythms and the factors that go with lower mood.
+
+    Over the selected period, like every other insight; the journal and the factors page give the whole story.
+    """
+    first_day = timezone.localdate(timezone=selectors.user_tzinfo_get(user=user)) - timedelta(days=days - 1)
+    patterns = selectors.patterns_compute(user=user, first_day=first_day)
+    ranking = factors_rank(user=user, first_day=first_day)
+    return {
+        "patterns": [*patterns.weekday, *patterns.daypart],
+        # Harder days only: a factor that goes with a better mood is on the factors page.
+        "factors": [effect for effect in ranking.effects if effect.mood_direction == "lower"][:HARDER_DAYS_FACTORS],
+    }
 
 
 def baseline_context(baseline: selectors.Baseline, comparisons: list[selectors.BaselineComparison]) -> dict[str, Any]:

@@ -37,7 +37,13 @@ from burnout_site.rate_limits import RateLimited, photo_upload_take
 from burnout_site.storage import StorageUnavailable
 from emotions import selectors
 from emotions.burnout import THRESHOLD_BOUNDS, Thresholds
-from emotions.dashboard import baseline_context, correlation_context, dynamics_context, period_from
+from emotions.dashboard import (
+    baseline_context,
+    correlation_context,
+    dynamics_context,
+    harder_days_context,
+    period_from,
+)
 from emotions.forms import CareSessionForm, CbiForm, PhotoUploadForm, SelfReportForm
 from emotions.guidance import cbi_guidance
 from emotions.models import (
@@ -165,7 +171,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # One read of the baseline serves both "Compared with your usual" and the week's summary.
         baseline, comparisons = selectors.baseline_comparisons(user=request.user)
         week = selectors.week_summary_get(user=request.user, baseline=baseline)
-        context.update({"week": week, "standing": summary_rows(week)})
+        context.update(
+            {"week": week, "standing": summary_rows(week), "harder_days": harder_days_context(request.user, days)}
+        )
     context.update(
         {
             "mood_form": SelfReportForm(),

@@ -74,6 +74,10 @@ class Pattern:
     total_days: int
 
     @property
+    def is_weekday(self) -> bool:
+        return isinstance(self.group, int)
+
+    @property
     def label(self) -> str:
         """The weekday's or the part of the day's name, in the current language."""
         return str(WEEKDAY_NAMES[self.group] if isinstance(self.group, int) else DAYPART_NAMES[self.group])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from itertools import pairwise
 
 import pytest
 import time_machine
@@ -73,15 +74,25 @@ def test_weeks_by_default_from_90_days_and_a_switch_back_to_days(client_logged_i
     url = reverse("emotions:dashboard")
     page = client_logged_in.get(url, {"days": 90}).content.decode()
     data = json.loads(page.split('<script id="dashboard-data" type="application/json">')[1].split("</script>")[0])
-    # 90 days to Tuesday 10 March start on Thursday 11 December: 14 ISO weeks, the first and last cut short.
-    assert data["weekly"] is True and len(data["daily"]["days"]) == 14
-    assert data["daily"]["days"][0] == "2025-12-11" and data["daily"]["days"][-1] == "2026-03-09"
-    # The week of 9 March: the negative photo of the 9th and the positive one of the 10th; mood 2.5 on the 9th.
+    # 90 days are charted as 13 whole weeks, the last ending today (Tuesday 10 March): 10 December to 10 March.
+    assert data["weekly"] is True and len(data["daily"]["days"]) == 13
+    assert data["daily"]["days"][0] == "2025-12-10" and data["daily"]["days"][-1] == "2026-03-04"
+    # The last seven days: the negative photo of the 9th and the positive one of the 10th; mood 2.5 on the 9th.
     assert data["daily"]["totals"][-1] == 2 and data["daily"]["negative_share"][-1] == 50.0
     assert data["mood"][-1] == 2.5 and data["mood"][0] is None  # no rating: a gap, not a line
-    assert "Share of negative emotions per week" in page and '<th scope="row">2026-03-09 – 2026-03-10</th>' in page
+    assert "Share of negative emotions per week" in page and '<th scope="row">2026-03-04 – 2026-03-10</th>' in page
     daily = client_logged_in.get(url, {"days": 90, "bucket": "day"}).content.decode()
     assert "Share of negative emotions per day" in daily and '"weekly": false' in daily
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(("days", "weeks"), [(30, 5), (90, 13), (365, 53)])
+def test_every_week_on_the_chart_is_seven_days(client_logged_in: Client, history: User, days: int, weeks: int) -> None:
+    page = client_logged_in.get(reverse("emotions:dashboard"), {"days": days, "bucket": "week"}).content.decode()
+    data = json.loads(page.split('<script id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    starts = [date.fromisoformat(day) for day in data["daily"]["days"]]
+    assert len(starts) == weeks and starts[-1] == date(2026, 3, 4)  # the last point: the last seven days
+    assert all((later - earlier).days == 7 for earlier, later in pairwise(starts))
 
 
 @time_machine.travel(NOW, tick=False)

@@ -1,7 +1,8 @@
 """manage.py bench_dashboard [--days 1095] [--per-day 2] [--requests 50] [--period 365]
 
-Times a person's dashboard over years of daily data and prints one JSON line. The
-data is generated inside a transaction that is rolled back at the end.
+Times a person's dashboard over years of daily data and prints one JSON line: two photos, one mood
+rating with sleep, workload and tags, a weekly questionnaire answer a day. The data is generated inside a
+transaction that is rolled back at the end.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -17,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from burnout_site.bench.pages import logged_in_client, time_page
+from emotions.factor_models import FactorTag
 from emotions.ml.labels import CLASSES, NEGATIVE_CLASSES, valence_of
 from emotions.models import PhotoAssessment, QuestionnaireResponse, SelfReport
 
@@ -50,15 +53,40 @@ def _generate(days: int, per_day: int) -> object:
                     negativity=sum(p for name, p in probabilities.items() if name in NEGATIVE_CLASSES),
                 )
             )
-        reports.append(SelfReport(user=person, at=now - timedelta(days=day), mood=1 + day % 5))
+        # Factors on every rating (sleep 5-9 hours, workload 1-5), so "What goes with your harder days" has
+        # rhythms and factors to rank, as for a person who records them.
+        reports.append(
+            SelfReport(
+                user=person,
+                at=now - timedelta(days=day),
+                mood=1 + day % 5,
+                sleep_hours=Decimal(5 + day % 5),
+                workload=1 + (day * 3) % 5,
+            )
+        )
         if day % CBI_EVERY_DAYS == 0:
             answers.append(
                 QuestionnaireResponse(user=person, at=now - timedelta(days=day), answers=[50] * 6, score=50.0)
             )
     PhotoAssessment.objects.bulk_create(rows, batch_size=2000)
     SelfReport.objects.bulk_create(reports, batch_size=2000)
+    _tag(person, reports)
     QuestionnaireResponse.objects.bulk_create(answers, batch_size=2000)
     return person
+
+
+def _tag(person: object, reports: list[SelfReport]) -> None:
+    """Three of the person's own tags, each on a different share of the ratings (every 2nd, 3rd, 4th day)."""
+    tags = FactorTag.objects.bulk_create(
+        [FactorTag(user=person, name=name) for name in ("deadline", "gym", "late coffee")]
+    )
+    links = [
+        SelfReport.tags.through(selfreport_id=report.pk, factortag_id=tag.pk)
+        for index, report in enumerate(reports)
+        for every, tag in enumerate(tags, start=2)
+        if index % every == 0
+    ]
+    SelfReport.tags.through.objects.bulk_create(links, batch_size=2000)
 
 
 class Command(BaseCommand):
