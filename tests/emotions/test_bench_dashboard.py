@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
+from emotions.factor_models import FactorTag
 from emotions.models import PhotoAssessment, QuestionnaireResponse, SelfReport
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_bench_dashboard_reports_timings_and_rolls_back(capsys: pytest.CaptureFi
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["days"] == 10 and result["period"] == 30
     assert result["p95_ms"] >= result["p50_ms"] > 0 and result["queries"] > 0
-    for model in (User, PhotoAssessment, SelfReport, QuestionnaireResponse):
+    for model in (User, PhotoAssessment, SelfReport, QuestionnaireResponse, FactorTag):
         assert not model.objects.exists(), model
 
 
