@@ -1,7 +1,7 @@
 """What we tell a person about their own signals, in one place for the web pages and the bot.
 
 - the supportive words and help resources of the burnout card (not a diagnosis, what helps, crisis line);
-- the band of a CBI personal-burnout score (docs/burnout-flags.md cites the published bands);
+- the band of a CBI personal-burnout score (docs/burnout-flags.md says which band limits have a source);
 - the plain-words verdict of the last days against the person's baseline (emotions.selectors.baseline).
 
 The templates draw the card through `{% burnout_card %}` (emotions/templatetags/burnout_card.py) and the bot
@@ -42,13 +42,15 @@ def support_paragraphs() -> list[Promise]:
 @dataclass(frozen=True)
 class CbiBand:
     key: str
-    range: str  # the scores it covers, as the published bands write them
+    range: str  # the scores it covers, as the bands' table in docs/burnout-flags.md writes them
     lowest: float  # its first score (0-100)
     name: Promise
     words: Promise
 
 
-# Kristensen et al. 2005 score the scale 0-100; the bands are those of the CBI literature (docs/burnout-flags.md).
+# Kristensen et al. 2005 score the scale 0-100; no bands of theirs were found. The cut-off of 50 ("moderate and
+# higher") is the one Creedy et al. 2017 use; 75-99 high and 100 severe are a common convention, not verified
+# against a paper (docs/burnout-flags.md, "Sources").
 CBI_BANDS: tuple[CbiBand, ...] = (
     CbiBand(
         "low",
