@@ -99,7 +99,7 @@ class CbiGuidance:
 def cbi_guidance(score: float) -> CbiGuidance:
     """The score in words: its band and what it means, and whether the card's support goes with it."""
     band = cbi_band(score)
-    summary = _("In the published bands of this questionnaire, that is %(band)s (%(range)s).") % {
+    summary = _("In the bands commonly used with this questionnaire, that is %(band)s (%(range)s).") % {
         "band": band.name,
         "range": band.range,
     }

@@ -1,4 +1,4 @@
-"""Flags that react at once, and the questionnaire's result page that reads the score by its published bands.
+"""Flags that react at once, and the questionnaire's result page that reads the score by the usual bands.
 
 The evaluation is queued after the commit of each new answer, mood rating or photo result (Q_SYNC runs it in
 the test process); tests/e2e/test_immediate_flags.py does the same with a real worker.
@@ -55,7 +55,7 @@ def test_a_high_score_shows_the_card_at_once_and_alerts_once_per_episode(
         reverse("emotions:questionnaire_cbi_result", args=[QuestionnaireResponse.objects.get().pk]),
         302,
     )
-    assert "In the published bands of this questionnaire, that is high (75–99)." in page
+    assert "In the bands commonly used with this questionnaire, that is high (75–99)." in page
     assert "Your answers describe high exhaustion: it is a good time to talk to someone about it." in page
     assert "Take care of yourself" in page and "This is not a diagnosis, and feeling this way is common." in page
     assert "call your local emergency number now" in page and reverse("care:index") in page
@@ -93,7 +93,7 @@ def test_the_result_page_in_russian(
     page = page.content.decode()
 
     assert "Ваш результат опросника" in page
-    assert "По опубликованным градациям этого опросника это высокий уровень (75–99)." in page
+    assert "По градациям, которые обычно применяют к этому опроснику, это высокий уровень (75–99)." in page
     assert "Позаботьтесь о себе" in page and "Это не диагноз" in page  # noqa: RUF001
 
 

@@ -97,7 +97,7 @@ def _answer_all(telegram_api: FakeTelegramAPI, post_update: Callable, answer: st
             "en",
             [
                 "Thank you. Your score is 75 out of 100.",
-                "In the published bands of this questionnaire, that is high (75–99). Your answers describe high "
+                "In the bands commonly used with this questionnaire, that is high (75–99). Your answers describe high "
                 "exhaustion: it is a good time to talk to someone about it.",
                 "This is not a diagnosis, and feeling this way is common.",
                 "If you are in crisis or think about harming yourself, call your local emergency number now.",
@@ -107,7 +107,7 @@ def _answer_all(telegram_api: FakeTelegramAPI, post_update: Callable, answer: st
         (
             "ru",
             [
-                "По опубликованным градациям этого опросника это высокий уровень (75–99).",
+                "По градациям, которые обычно применяют к этому опроснику, это высокий уровень (75–99).",
                 "Это не диагноз",
                 "Поделиться с психологом: https://burnout.example/care/",  # noqa: RUF001
             ],
@@ -131,7 +131,7 @@ def test_a_low_score_gets_its_band_and_the_usual_caveat(
 ) -> None:
     result = _answer_all(telegram_api, post_update, "seldom", "en")
 
-    assert "In the published bands of this questionnaire, that is low (0–49)." in result
+    assert "In the bands commonly used with this questionnaire, that is low (0–49)." in result
     assert "A questionnaire score is not a diagnosis. It helps you and your psychologist" in result
     assert "call your local emergency number" not in result
     assert not BurnoutFlag.objects.filter(user=linked.user).exists()
