@@ -294,8 +294,8 @@ def _photo_update(index: int, file_id: str, size: int) -> bytes:
 
 
 def test_telegram_photo_is_answered_within_a_second_at_the_median(shape: Shape) -> None:
-    # Steady state: the follow-up tasks of the upload burst (one burnout-flag evaluation per photo) are one
-    # FIFO queue with the bot's; behind a backlog a reply waits for it (docs/BENCHMARKS.md has that figure).
+    # Steady state: the follow-up tasks of the upload burst (result notices, each person's coalesced burnout
+    # evaluation) are one FIFO queue with the bot's; behind a backlog a reply waits for it (docs/BENCHMARKS.md).
     backlog_s = _wait_until(lambda: shape.queued() == 0, shape, "an empty queue")
     face = images.face_jpeg()
     received: dict[int, float] = {}
