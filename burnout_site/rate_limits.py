@@ -29,6 +29,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from burnout_site.env import rate_parse
 from burnout_site.errors import Refusal
+from burnout_site.shared_cache import SHARED_CACHE_UNAVAILABLE
 
 CACHE_ALIAS = "shared"
 
@@ -86,7 +87,7 @@ class RateLimit:
         key = self._key(ident, window)
         try:
             used, previous = self._count(cache, key, self._key(ident, window - 1), window, period, now)
-        except Exception:
+        except SHARED_CACHE_UNAVAILABLE:
             # The shared cache (Redis) is unreachable, e.g. restarting: let the attempt through uncounted rather
             # than refuse a photo with a server error. The limit guards capacity; a minute without it costs little.
             logger.warning("rate limit %s not counted: the shared cache is unreachable", self.name, exc_info=True)

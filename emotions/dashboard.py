@@ -20,7 +20,9 @@ from django.utils.translation import pgettext
 from accounts.models import SharingCategory
 from emotions import selectors
 from emotions.guidance import baseline_comparison_text, baseline_summary_text
+from emotions.selectors.factors import MIN_DAYS as FACTOR_MIN_DAYS
 from emotions.selectors.factors import factors_rank
+from emotions.selectors.patterns import MIN_DAYS_DAYPART, MIN_DAYS_WEEKDAY
 
 ALL_CATEGORIES = tuple(SharingCategory.values)
 
@@ -38,8 +40,17 @@ def dynamics_context(
     if bucket not in selectors.DYNAMICS_BUCKETS:
         bucket = "week" if days >= WEEKLY_FROM_DAYS else "day"
     tz = selectors.user_tzinfo_get(user=user)
+    weekly = bucket == "week"
+    # Weeks are shown whole, the last one ending today, so no point is a week cut short (one photo read as
+    # 100%): the period then spans whole weeks (90 days as 13 weeks, 91 days), and every figure of the page
+    # follows that span, so the weekly totals add up to the period's count.
+    span = whole_weeks(days) if weekly else days
+    first_day = timezone.localdate(timezone=tz) - timedelta(days=span - 1)
     context: dict[str, Any] = {
         "days": days,
+        "span_days": span,
+        "span_weeks": span // 7,
+        "span_first_day": first_day,
         "bucket": bucket,
         "periods": selectors.DASHBOARD_PERIODS,
         "user_tz": tz,
@@ -47,7 +58,6 @@ def dynamics_context(
         "has_any": shared["readings"] and selectors.assessment_exists(user=user),
     }
     # The questionnaire's chart and table follow the period like every other chart.
-    first_day = timezone.localdate(timezone=tz) - timedelta(days=days - 1)
     cbi_history = (
         [
             row
@@ -60,25 +70,21 @@ def dynamics_context(
     context["cbi_history"] = cbi_history
     if not shared["readings"]:
         # Mood without the readings: its own table, since the readings' chart and table carry it otherwise.
-        moods = selectors.self_report_daily_mood(user=user, days=days) if shared["mood"] else {}
+        moods = selectors.self_report_daily_mood(user=user, days=span) if shared["mood"] else {}
         context["mood_days"] = sorted(moods.items(), reverse=True)
     if context["has_any"]:
-        weekly = bucket == "week"
-        # Weeks cover the period in whole weeks, so no point is a week cut short (one photo read as 100%).
-        chart_days = whole_weeks(days) if weekly else days
-        daily = selectors.assessment_daily_negative_share(user=user, days=chart_days)
-        mix = selectors.assessment_emotion_mix(user=user, days=days)
-        mood_days = max(HEATMAP_DAYS, chart_days)
-        year_moods = selectors.self_report_daily_mood(user=user, days=mood_days) if shared["mood"] else {}
-        moods = {day: mood for day, mood in year_moods.items() if day >= daily[0].day}
+        daily = selectors.assessment_daily_negative_share(user=user, days=span)
+        mix = selectors.assessment_emotion_mix(user=user, days=span)
+        year_moods = selectors.self_report_daily_mood(user=user, days=max(HEATMAP_DAYS, span)) if shared["mood"] else {}
+        moods = {day: mood for day, mood in year_moods.items() if day >= first_day}
         # The calendar's year is the chart's days when they reach back a year: one read fewer.
         year = daily[-HEATMAP_DAYS:]
-        if chart_days < HEATMAP_DAYS:
+        if span < HEATMAP_DAYS:
             year = selectors.assessment_daily_negative_share(user=user, days=HEATMAP_DAYS)
         buckets = chart_buckets(daily, moods, weekly=weekly)
         context.update(
             {
-                "summary": selectors.assessment_period_summary(user=user, days=days),
+                "summary": selectors.assessment_period_summary(user=user, days=span),
                 "buckets_with_data": [item for item in buckets if item.total or item.mood is not None],
                 "mix": mix,
                 "latest": selectors.assessment_latest(user=user, limit=10),
@@ -152,10 +158,10 @@ def chart_buckets(daily: list[selectors.DayBucket], moods: dict[date, float], *,
 
     For weeks, pass whole weeks of days (whole_weeks): only then is the first week whole too.
     """
-    last_day = daily[-1].day if daily else None
+    last_day = daily[-1].day if daily else date.max
     groups: dict[object, list[selectors.DayBucket]] = {}
     for item in daily:
-        key = (last_day - item.day).days // 7 if weekly and last_day else item.day
+        key = (last_day - item.day).days // 7 if weekly else item.day
         groups.setdefault(key, []).append(item)
     buckets = []
     for days in groups.values():
@@ -290,6 +296,11 @@ def harder_days_context(user: Any, days: int) -> dict[str, Any]:
         "patterns": [*patterns.weekday, *patterns.daypart],
         # Harder days only: a factor that goes with a better mood is on the factors page.
         "factors": [effect for effect in ranking.effects if effect.mood_direction == "lower"][:HARDER_DAYS_FACTORS],
+        # What "enough data" means, for the sentence shown while nothing stands out.
+        "weekday_days": MIN_DAYS_WEEKDAY,
+        "daypart_days": MIN_DAYS_DAYPART,
+        "factor_days": FACTOR_MIN_DAYS,
+        "days": days,
     }
 
 

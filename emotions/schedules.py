@@ -2,7 +2,7 @@
 
 Each row holds the local time (and for a weekly one the weekday, 0 = Monday) and the local date it was last
 claimed. A compare-and-set UPDATE of that date decides: of several workers running the sweep at once, exactly
-one wins each row for the day. The bot's digest (telegram_bridge/digests.py) and the e-mails share it.
+one wins each row for the day. The bot's reminder and digest (telegram_bridge) and the e-mails share it.
 """
 
 from __future__ import annotations

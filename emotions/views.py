@@ -171,16 +171,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # One read of the baseline serves both "Compared with your usual" and the week's summary.
         baseline, comparisons = selectors.baseline_comparisons(user=request.user)
         week = selectors.week_summary_get(user=request.user, baseline=baseline)
-        context.update(
-            {"week": week, "standing": summary_rows(week), "harder_days": harder_days_context(request.user, days)}
-        )
+        context.update({"week": week, "standing": summary_rows(week)})
     context.update(
         {
             "mood_form": SelfReportForm(),
             "mood_next": request.get_full_path(),
             "cbi_due": selectors.questionnaire_cbi_due(user=request.user),
             "cbi_latest": selectors.questionnaire_cbi_latest(user=request.user),
-            "correlation": correlation_context(request.user, days),
+            # The insights follow the charts' span: the period, in whole weeks when the points are weeks.
+            "correlation": correlation_context(request.user, context["span_days"]),
+            # Also for someone who only rates their mood: the factors are theirs.
+            "harder_days": harder_days_context(request.user, context["span_days"])
+            if context["has_any"] or selectors.self_report_exists(user=request.user)
+            else None,
             "baseline": baseline_context(baseline, comparisons) if baseline is not None else None,
             "open_flags": selectors.burnout_flag_list_open(user=request.user),
             # That a psychologist has seen a signal, and when; never their note.

@@ -11,6 +11,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from burnout_site.rate_limits import RateLimited, photo_upload_take
+from burnout_site.shared_cache import SHARED_CACHE_UNAVAILABLE
 
 if TYPE_CHECKING:
     # For the annotations only: rest_framework.views loads this module (DEFAULT_THROTTLE_CLASSES).
@@ -40,10 +41,10 @@ class ScopedThrottle(ScopedRateThrottle):
     def allow_request(self, request: Request, view: APIView) -> bool:
         try:
             return super().allow_request(request, view)
-        except Exception:
+        except SHARED_CACHE_UNAVAILABLE:
             # The shared cache (Redis) is unreachable, e.g. restarting: let the request through uncounted, as the
             # photo limit does (burnout_site.rate_limits), rather than answer a log-in with a server error. The
-            # log-in lockout (django-axes) keeps its counts in the database and still stops password guessing.
+            # log-in lockout (django-axes) keeps its failed log-ins per username and address in the database.
             logger.warning("throttle %s not counted: the shared cache is unreachable", self.scope, exc_info=True)
             return True
 

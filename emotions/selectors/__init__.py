@@ -67,7 +67,12 @@ from emotions.selectors.periods import user_tzinfo_get
 from emotions.selectors.pilot import pilot_report_build, research_cohort_list
 from emotions.selectors.portal import PORTAL_SORTS, RECENCY_COLOURS, PortalRow, portal_patient_row_list
 from emotions.selectors.questionnaires import questionnaire_cbi_due, questionnaire_cbi_latest, questionnaire_cbi_list
-from emotions.selectors.self_reports import self_report_daily_mood, self_report_list, self_report_list_between
+from emotions.selectors.self_reports import (
+    self_report_daily_mood,
+    self_report_exists,
+    self_report_list,
+    self_report_list_between,
+)
 from emotions.selectors.summary import Direction, Measure, WeekSummary, week_summary_get
 
 __all__ = [
@@ -142,6 +147,7 @@ __all__ = [
     "questionnaire_cbi_list",
     "research_cohort_list",
     "self_report_daily_mood",
+    "self_report_exists",
     "self_report_list",
     "self_report_list_between",
     "user_tzinfo_get",

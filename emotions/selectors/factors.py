@@ -145,7 +145,10 @@ def _effect(
 
 
 def factors_rank(*, user: User, first_day: date | None = None) -> FactorRanking:
-    """The factors with enough days behind them, the one going with the lowest mood first (three queries)."""
+    """The factors with enough days behind them, the one going with the lowest mood first.
+
+    Four queries: the ratings, their tag links, the photos, the tags.
+    """
     days, shares = _days(user=user, first_day=first_day)
     candidates = [
         _effect("sleep", "", days, shares, lambda d: min(d.sleep) < SHORT_SLEEP_HOURS if d.sleep else None),

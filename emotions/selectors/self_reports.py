@@ -21,6 +21,10 @@ def self_report_list(*, user: User) -> QuerySet[SelfReport]:
     return SelfReport.objects.filter(user=user).prefetch_related("tags").order_by("-at", "-id")
 
 
+def self_report_exists(*, user: User) -> bool:
+    return SelfReport.objects.filter(user=user).exists()
+
+
 def self_report_list_between(
     *, user: User, first_day: date | None = None, last_day: date | None = None
 ) -> QuerySet[SelfReport]:

@@ -21,6 +21,7 @@ from accounts.channels import ALERT_BY_EMAIL, channel_alert_deliver
 from accounts.models import PsychologistProfile, SharingCategory
 from accounts.selectors import care_link_list_visible
 from burnout_site.queue import task_enqueue
+from burnout_site.shared_cache import SHARED_CACHE_UNAVAILABLE
 from emotions.burnout import burnout_rule_states
 from emotions.models import BurnoutFlag, PhotoAssessment, QuestionnaireResponse
 
@@ -56,9 +57,12 @@ def _evaluation_pending_key(user_id: int) -> str:
 
 def _burnout_evaluation_enqueue(user_id: int) -> None:
     key = _evaluation_pending_key(user_id)
+    cache = caches["shared"]
     try:
-        waiting = not caches["shared"].add(key, 1, EVALUATION_PENDING_SECONDS)
-    except Exception:
+        # The database cache's add() also answers False when its own write failed (a locked SQLite file in a
+        # burst): only a marker that is really there means one is waiting.
+        waiting = not cache.add(key, 1, EVALUATION_PENDING_SECONDS) and cache.get(key) is not None
+    except SHARED_CACHE_UNAVAILABLE:
         # Without the cache, queue it: an extra evaluation costs a little, a missing one loses a signal.
         logger.warning("the shared cache is unavailable: the burnout evaluation of user %s is queued anyway", user_id)
         waiting = False
@@ -73,7 +77,7 @@ def burnout_evaluation_started(*, user_id: int) -> None:
     """The queued evaluation is starting: events from now on queue a new one (it may not see them)."""
     try:
         caches["shared"].delete(_evaluation_pending_key(user_id))
-    except Exception:
+    except SHARED_CACHE_UNAVAILABLE:
         # The marker then expires by itself; until then new events rely on the daily evaluation.
         logger.warning("could not clear the pending burnout evaluation of user %s", user_id)
 

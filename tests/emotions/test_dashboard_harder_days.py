@@ -44,7 +44,7 @@ def test_the_card_names_the_hardest_day_and_the_factor_with_the_days_behind_them
     assert "Hardest day of the week by your mood: Monday." in card and "Days behind it: 4 of 28." in card
     assert "On days with short sleep (under 7 hours) your mood was 1.5 lower (2.5 against 4.0)." in card
     assert "Days behind it: 8 with, 20 without." in card
-    assert 'href="/journal/"' in card and 'href="/factors/"' in card
+    assert 'href="/journal/?period=30"' in card and 'href="/factors/"' in card
 
     card = _card(client_logged_in.get(DASHBOARD, {"days": 30}, HTTP_ACCEPT_LANGUAGE="ru").content.decode())
     assert "Что сопровождает ваши тяжёлые дни" in card
@@ -70,3 +70,17 @@ def test_the_card_follows_the_period_and_says_when_nothing_stands_out(client_log
     assert "Hardest day of the week by your mood: Monday." in card
     card = _card(client_logged_in.get(DASHBOARD, {"days": 30}, HTTP_ACCEPT_LANGUAGE="ru").content.decode())
     assert "В этом периоде пока ничего не выделяется." in card  # noqa: RUF001
+
+
+def test_someone_who_only_rates_their_mood_sees_the_card_too(client_logged_in: Client, user: User) -> None:
+    today = timezone.localdate()
+    for offset in range(1, 29):
+        day = today - timedelta(days=offset)
+        at = datetime(day.year, day.month, day.day, 20, tzinfo=timezone.get_current_timezone())
+        self_report_create(user=user, mood=2 if day.weekday() == 0 else 4, source="web", at=at)
+    card = _card(client_logged_in.get(DASHBOARD, {"days": 30}).content.decode())
+    assert "Hardest day of the week by your mood: Monday." in card
+
+
+def test_a_new_person_gets_no_card(client_logged_in: Client) -> None:
+    assert 'class="card harder-days"' not in client_logged_in.get(DASHBOARD).content.decode()

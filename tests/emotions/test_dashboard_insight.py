@@ -121,3 +121,25 @@ def test_the_calendar_has_months_weekdays_a_legend_and_a_mood_colouring(
     assert 'id="heatmap-by-mood"' in calendar and "<script" not in calendar
     ru = client_logged_in.get(reverse("emotions:dashboard"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert '<th scope="col"><span>Мар</span></th>' in ru and '<th scope="row">Пн</th>' in ru  # noqa: RUF001
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_figure_follows_the_whole_weeks_of_the_chart(client_logged_in: Client, history: User) -> None:
+    # 10 December is 90 days before 10 March: outside a 90-day period, inside its 13 whole weeks (91 days).
+    PhotoAssessment.objects.create(
+        user=history,
+        captured_at=datetime(2025, 12, 10, 9, tzinfo=UTC),
+        status="done",
+        valence="negative",
+        label="sad",
+        negativity=0.9,
+    )
+    page = client_logged_in.get(reverse("emotions:dashboard"), {"days": 90}).content.decode()
+    data = json.loads(page.split('<script id="dashboard-data" type="application/json">')[1].split("</script>")[0])
+    assert sum(data["daily"]["totals"]) == 3 and "3 photos analysed in this period." in page
+    assert (
+        "In whole weeks: the last 13 weeks, from 10 Dec 2025; each point is seven days, the last one ending today."
+        in page
+    )
+    page = client_logged_in.get(reverse("emotions:dashboard"), {"days": 90, "bucket": "day"}).content.decode()
+    assert "2 photos analysed in this period." in page and "In whole weeks" not in page

@@ -95,7 +95,7 @@ def test_the_weekly_digest_has_words_and_a_png_chart(user: User) -> None:
         assert tasks.send_email_notifications() == 1
     [message] = mail.outbox
     assert message.subject == "Ваша неделя"
-    assert "Настроение: в среднем 2,0 из 5 (оценок: 1)" in message.body  # noqa: RUF001
+    assert "Настроение: в среднем 2,0 из 5 (оценок: 1)" in message.body
     [(name, content, mimetype)] = message.attachments
     assert (name, mimetype) == ("week.png", "image/png")
     assert content.startswith(b"\x89PNG\r\n\x1a\n")

@@ -9,13 +9,16 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_q.models import Schedule
 from PIL import Image
 
 from emotions.models import PhotoAssessment, SelfReport
+from emotions.selectors.summary import Direction, week_summary_get
+from emotions.summary_words import summary_rows
 from telegram_bridge import tasks
 from telegram_bridge.digests import telegram_digest_set
+from telegram_bridge.handlers.texts.digest import digest_text
 from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import telegram_reminder_set
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -181,3 +184,32 @@ def test_no_reminder_on_a_day_the_person_already_checked_in(
     with time_machine.travel(datetime(2026, 3, 3, 9, 1, tzinfo=UTC), tick=False):
         assert tasks.send_reminders() == 1  # no check-in on the next day: reminded
     assert len(telegram_api.calls_to("sendMessage")) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "photos_line"),
+    [
+        ("en", "Photos: 2, 100% looked negative; too little to compare with the four weeks before (50%)."),
+        ("ru", "Фото: 2, негативных 100%; слишком мало данных, чтобы сравнить с четырьмя неделями до этого (50%)."),  # noqa: RUF001
+    ],
+)
+def test_the_digest_says_when_there_is_too_little_to_compare_as_the_dashboard_does(
+    linked: TelegramAccount, language: str, photos_line: str
+) -> None:
+    """Two photos a side are below the readings a direction needs: the digest and the dashboard both hold back."""
+    now = timezone.now()
+    for offset, negative in ((1, True), (2, True), (10, True), (11, False)):
+        PhotoAssessment.objects.create(
+            user=linked.user,
+            captured_at=now - timedelta(days=offset),
+            status=PhotoAssessment.Status.DONE,
+            label="sad" if negative else "happy",
+            valence="negative" if negative else "positive",
+            negativity=0.9 if negative else 0.1,
+        )
+    summary = week_summary_get(user=linked.user)
+    with translation.override(language):
+        lines = digest_text(summary).splitlines()
+        [negative_row] = [row for row in summary_rows(summary) if row.key == "negative"]
+    assert lines[1] == photos_line
+    assert summary.negative.direction == Direction.UNKNOWN and negative_row.direction == "unknown"
