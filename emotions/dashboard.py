@@ -23,6 +23,7 @@ from emotions.guidance import baseline_comparison_text, baseline_summary_text
 from emotions.selectors.factors import MIN_DAYS as FACTOR_MIN_DAYS
 from emotions.selectors.factors import factors_rank
 from emotions.selectors.patterns import MIN_DAYS_DAYPART, MIN_DAYS_WEEKDAY
+from emotions.selectors.person_records import person_records_read
 
 ALL_CATEGORIES = tuple(SharingCategory.values)
 
@@ -290,8 +291,10 @@ def harder_days_context(user: Any, days: int) -> dict[str, Any]:
     Over the selected period, like every other insight; the journal and the factors page give the whole story.
     """
     first_day = timezone.localdate(timezone=selectors.user_tzinfo_get(user=user)) - timedelta(days=days - 1)
-    patterns = selectors.patterns_compute(user=user, first_day=first_day)
-    ranking = factors_rank(user=user, first_day=first_day)
+    # One read of the period's ratings and readings serves both.
+    records = person_records_read(user=user, first_day=first_day)
+    patterns = selectors.patterns_compute(user=user, first_day=first_day, records=records)
+    ranking = factors_rank(user=user, first_day=first_day, records=records)
     return {
         "patterns": [*patterns.weekday, *patterns.daypart],
         # Harder days only: a factor that goes with a better mood is on the factors page.

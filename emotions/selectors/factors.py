@@ -15,11 +15,11 @@ from statistics import fmean
 from typing import TYPE_CHECKING
 
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from emotions.factor_models import FactorTag
-from emotions.models import PhotoAssessment, SelfReport
+from emotions.models import SelfReport
 from emotions.selectors.periods import _on_days, user_tzinfo_get
+from emotions.selectors.person_records import PersonRecords, person_records_read
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -79,33 +79,28 @@ class FactorRanking:
     rated_days: int
 
 
-def _days(*, user: User, first_day: date | None) -> tuple[dict[date, _Day], dict[date, float]]:
-    tz = user_tzinfo_get(user=user)
-    days: dict[date, _Day] = defaultdict(_Day)
-    reports = _on_days(SelfReport.objects.filter(user=user), "at", tz, first_day, None).order_by()
+def _days(*, user: User, first_day: date | None, records: PersonRecords) -> tuple[dict[date, _Day], dict[date, float]]:
     # Plain tuples and one read of the tag links: model instances with prefetched tags cost five times as much
     # over a year of daily ratings (the dashboard reads this on every visit).
+    tz = user_tzinfo_get(user=user)
+    links = _on_days(
+        SelfReport.tags.through.objects.filter(selfreport__user=user), "selfreport__at", tz, first_day, None
+    )
     tags_of: dict[int, list[int]] = defaultdict(list)
-    links = SelfReport.tags.through.objects.filter(selfreport__in=reports.values("pk"))
     for report_id, tag_id in links.values_list("selfreport_id", "factortag_id"):
         tags_of[report_id].append(tag_id)
-    for report_id, at, mood, sleep_hours, workload in reports.values_list(
-        "pk", "at", "mood", "sleep_hours", "workload"
-    ):
-        day = days[timezone.localtime(at, tz).date()]
-        day.moods.append(mood)
-        if sleep_hours is not None:
-            day.sleep.append(float(sleep_hours))
-        if workload is not None:
-            day.workload.append(workload)
-        day.tags.update(tags_of.get(report_id, ()))
+    days: dict[date, _Day] = defaultdict(_Day)
+    for rating in records.ratings:
+        day = days[rating.at.date()]
+        day.moods.append(rating.mood)
+        if rating.sleep_hours is not None:
+            day.sleep.append(float(rating.sleep_hours))
+        if rating.workload is not None:
+            day.workload.append(rating.workload)
+        day.tags.update(tags_of.get(rating.id, ()))
     photos: dict[date, list[bool]] = defaultdict(list)
-    # Only counted readings: unsure ones are in no share (emotions/confidence.py).
-    done = PhotoAssessment.objects.counted().filter(user=user)
-    for at, valence in (
-        _on_days(done, "captured_at", tz, first_day, None).order_by().values_list("captured_at", "valence")
-    ):
-        photos[timezone.localtime(at, tz).date()].append(valence == PhotoAssessment.Valence.NEGATIVE)
+    for reading in records.readings:  # counted ones only (person_records_read)
+        photos[reading.at.date()].append(reading.negative)
     shares = {day: sum(values) / len(values) for day, values in photos.items()}
     return days, shares
 
@@ -144,12 +139,15 @@ def _effect(
     )
 
 
-def factors_rank(*, user: User, first_day: date | None = None) -> FactorRanking:
+def factors_rank(*, user: User, first_day: date | None = None, records: PersonRecords | None = None) -> FactorRanking:
     """The factors with enough days behind them, the one going with the lowest mood first.
 
-    Four queries: the ratings, their tag links, the photos, the tags.
+    Four queries (the ratings, the photos, their tag links, the tags), two with `records` already read from
+    `first_day` on (person_records_read).
     """
-    days, shares = _days(user=user, first_day=first_day)
+    if records is None:
+        records = person_records_read(user=user, first_day=first_day)
+    days, shares = _days(user=user, first_day=first_day, records=records)
     candidates = [
         _effect("sleep", "", days, shares, lambda d: min(d.sleep) < SHORT_SLEEP_HOURS if d.sleep else None),
         _effect("workload", "", days, shares, lambda d: max(d.workload) >= HEAVY_WORKLOAD if d.workload else None),

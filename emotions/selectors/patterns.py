@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from statistics import fmean
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from emotions.models import PhotoAssessment, SelfReport
-from emotions.selectors.periods import _on_days, user_tzinfo_get
+from emotions.selectors.person_records import PersonRecords, person_records_read
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -134,24 +132,24 @@ def _standout(
     return Pattern(measure, group, value, overall, len(eligible[group]), len(days))
 
 
-def _local_samples(rows: Iterable[tuple[datetime, float | None]], tz: tzinfo) -> list[Sample]:
-    return [(timezone.localtime(at, tz), float(value)) for at, value in rows if value is not None]
+def patterns_compute(
+    *,
+    user: User,
+    first_day: date | None = None,
+    last_day: date | None = None,
+    records: PersonRecords | None = None,
+) -> Patterns:
+    """The hardest weekday and part of the day by mood and by photos, where the data show one.
 
-
-def patterns_compute(*, user: User, first_day: date | None = None, last_day: date | None = None) -> Patterns:
-    """The hardest weekday and part of the day by mood and by photos, where the data show one (two queries)."""
-    tz = user_tzinfo_get(user=user)
-    moods = _on_days(SelfReport.objects.filter(user=user), "at", tz, first_day, last_day)
-    mood = _local_samples(moods.order_by().values_list("at", "mood"), tz)
-    photos = _on_days(
-        # Only counted readings: an unsure one is listed in the journal but in no share (emotions/confidence.py).
-        PhotoAssessment.objects.counted().filter(user=user),
-        "captured_at",
-        tz,
-        first_day,
-        last_day,
-    )
-    negative = _local_samples(photos.order_by().values_list("captured_at", "negativity"), tz)
+    Two queries, or none with `records` already read for the same days (person_records_read).
+    """
+    if records is None:
+        records = person_records_read(user=user, first_day=first_day, last_day=last_day)
+    mood: list[Sample] = [(rating.at, float(rating.mood)) for rating in records.ratings]
+    # Only counted readings (person_records_read): an unsure one is in the journal but in no share.
+    negative: list[Sample] = [
+        (reading.at, float(reading.negativity)) for reading in records.readings if reading.negativity is not None
+    ]
     weekday, daypart = [], []
     for measure, samples in (("mood", mood), ("negative", negative)):
         found = _standout(
