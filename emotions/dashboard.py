@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from accounts.models import SharingCategory
 from emotions import selectors
 from emotions.guidance import baseline_comparison_text, baseline_summary_text
+from emotions.selectors.assessments import percent_text
 from emotions.selectors.factors import MIN_DAYS as FACTOR_MIN_DAYS
 from emotions.selectors.factors import factors_rank
 from emotions.selectors.patterns import MIN_DAYS_DAYPART, MIN_DAYS_WEEKDAY
@@ -143,15 +144,11 @@ class ChartBucket:
 
     @property
     def share_percent(self) -> str:
-        return _percent(self.negative_share)
+        return percent_text(self.negative_share)
 
     @property
     def rolling_percent(self) -> str:
-        return _percent(self.rolling_share)
-
-
-def _percent(share: float | None) -> str:
-    return "—" if share is None else f"{round(share * 100)}%"
+        return percent_text(self.rolling_share)
 
 
 def chart_buckets(daily: list[selectors.DayBucket], moods: dict[date, float], *, weekly: bool) -> list[ChartBucket]:
@@ -303,7 +300,6 @@ def harder_days_context(user: Any, days: int) -> dict[str, Any]:
         "weekday_days": MIN_DAYS_WEEKDAY,
         "daypart_days": MIN_DAYS_DAYPART,
         "factor_days": FACTOR_MIN_DAYS,
-        "days": days,
     }
 
 

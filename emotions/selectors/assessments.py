@@ -70,14 +70,15 @@ class DayBucket:
 
     @property
     def share_percent(self) -> str:
-        return _percent(self.negative_share)
+        return percent_text(self.negative_share)
 
     @property
     def rolling_percent(self) -> str:
-        return _percent(self.rolling_share)
+        return percent_text(self.rolling_share)
 
 
-def _percent(share: float | None) -> str:
+def percent_text(share: float | None) -> str:
+    """A share as the data tables write it: "38%", or "—" without one (the dashboard's buckets too)."""
     return "—" if share is None else f"{round(share * 100)}%"
 
 

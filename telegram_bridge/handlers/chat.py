@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.utils import translation
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers.texts import not_linked_text
+from telegram_bridge.handlers.texts import not_linked_text, reply_language
 from telegram_bridge.models import TelegramAccount
 
 
 def send(session: BotSession, chat_id: int, text: str, **kwargs: Any) -> None:
     session.try_call(session.bot.send_message(chat_id=chat_id, text=text, **kwargs))
+
+
+def accounts_send(accounts: Sequence[TelegramAccount], send_one: Callable[[BotSession, TelegramAccount], bool]) -> int:
+    """Send to each claimed account, in its own language, over one bot session; how many went out."""
+    if not accounts:
+        return 0  # no session opened for a sweep with nothing due (every five minutes)
+    sent = 0
+    with BotSession() as session:
+        for account in accounts:
+            with translation.override(reply_language(account.language)):
+                sent += send_one(session, account)
+    return sent
 
 
 def account_of(telegram_user_id: int) -> TelegramAccount | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from django.utils import translation
 from telegram import Message
 
 from accounts.models import User
@@ -19,13 +18,12 @@ from telegram_bridge.digests import (
     telegram_digest_claim_due,
     telegram_digest_set,
 )
-from telegram_bridge.handlers.chat import linked_or_reply, send
+from telegram_bridge.handlers.chat import accounts_send, linked_or_reply, send
 from telegram_bridge.handlers.texts import (
     digest_off_text,
     digest_set_text,
     digest_text,
     digest_usage_text,
-    reply_language,
 )
 from telegram_bridge.models import TelegramAccount
 
@@ -82,12 +80,4 @@ def digest_send(session: BotSession, account: TelegramAccount) -> bool:
 
 
 def digests_send() -> int:
-    accounts = telegram_digest_claim_due()
-    if not accounts:
-        return 0
-    sent = 0
-    with BotSession() as session:
-        for account in accounts:
-            with translation.override(reply_language(account.language)):
-                sent += digest_send(session, account)
-    return sent
+    return accounts_send(telegram_digest_claim_due(), digest_send)

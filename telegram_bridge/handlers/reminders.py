@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import translation
 from telegram import Message
 
 from telegram_bridge.client import BotSession
-from telegram_bridge.handlers.chat import linked_or_reply, send
+from telegram_bridge.handlers.chat import accounts_send, linked_or_reply, send
 from telegram_bridge.handlers.mood import NO_ASSESSMENT, mood_keyboard
 from telegram_bridge.handlers.texts import (
     cbi_offer_text,
@@ -16,8 +15,8 @@ from telegram_bridge.handlers.texts import (
     reminder_text,
     reminder_usage_text,
     reminders_off_text,
-    reply_language,
 )
+from telegram_bridge.models import TelegramAccount
 from telegram_bridge.services import telegram_reminder_claim_due, telegram_reminder_set
 
 
@@ -43,20 +42,16 @@ def on_remind(session: BotSession, message: Message, argument: str) -> None:
     )
 
 
+def reminder_send(session: BotSession, account: TelegramAccount) -> bool:
+    result = session.try_call(
+        session.bot.send_message(
+            chat_id=account.chat_id,
+            text=reminder_text(cbi_offer_text(account.user)),
+            reply_markup=mood_keyboard(NO_ASSESSMENT),
+        )
+    )
+    return result is not None
+
+
 def reminders_send() -> int:
-    accounts = telegram_reminder_claim_due()
-    if not accounts:
-        return 0
-    sent = 0
-    with BotSession() as session:
-        for account in accounts:
-            with translation.override(reply_language(account.language)):
-                result = session.try_call(
-                    session.bot.send_message(
-                        chat_id=account.chat_id,
-                        text=reminder_text(cbi_offer_text(account.user)),
-                        reply_markup=mood_keyboard(NO_ASSESSMENT),
-                    )
-                )
-            sent += result is not None
-    return sent
+    return accounts_send(telegram_reminder_claim_due(), reminder_send)
